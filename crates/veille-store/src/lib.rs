@@ -1,0 +1,212 @@
+//! # veille-store
+//!
+//! The [`Store`] trait and its two implementations: [`sqlite::SqliteStore`] (the embedded
+//! default, one file, WAL) and [`postgres::PgStore`] (multi-user deployments). Both run
+//! the same migrations for their dialect (`migrations/sqlite`, `migrations/postgres`) and
+//! must give identical answers to the same calls: the shared story test proves it.
+//!
+//! "Nothing is lost": every create, update and retraction writes a [`Revision`] with a
+//! field-level diff. A bulk import writes one [`ImportBatch`] that its events point to,
+//! instead of one revision per row; re-importing an external id that already exists
+//! updates that event with a revision, or skips it when nothing changed.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use veille_model::{Event, EventType, ImportBatch, Revision};
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No event has this id.
+    #[error("no event with id {0}")]
+    NotFound(Uuid),
+    /// The event breaks a model rule.
+    #[error("invalid event {id}: {errors}")]
+    Invalid {
+        /// The event's id.
+        id: Uuid,
+        /// What is wrong.
+        errors: veille_model::ValidationErrors,
+    },
+    /// An external id is already attached to a different event.
+    #[error("external id {external_id} already belongs to event {existing}")]
+    DuplicateExternalId {
+        /// The external id.
+        external_id: String,
+        /// The event that already has it.
+        existing: Uuid,
+    },
+    /// The event was already retracted.
+    #[error("event {0} is already retracted")]
+    AlreadyRetracted(Uuid),
+    /// A retraction needs a reason.
+    #[error("a retraction needs a reason")]
+    ReasonRequired,
+    /// The database URL is not one this program understands.
+    #[error("unsupported database URL '{0}': use a file path, sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    /// A stored document could not be decoded (corruption or a newer schema).
+    #[error("stored record {id} could not be decoded: {reason}")]
+    Corrupt {
+        /// The record id.
+        id: String,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result alias for the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Which events to list. Every field is optional; all given fields must match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventFilter {
+    /// Events whose `date_end` is on or after this day.
+    pub date_from: Option<NaiveDate>,
+    /// Events whose `date_start` is on or before this day.
+    pub date_to: Option<NaiveDate>,
+    /// ISO3 country code, exact.
+    pub country: Option<String>,
+    /// Admin1 name, case-insensitive exact match.
+    pub admin1: Option<String>,
+    /// ACLED event type.
+    pub event_type: Option<EventType>,
+    /// Substring of any actor name, case-insensitive.
+    pub actor_text: Option<String>,
+    /// Substring of notes, place name, where-description, actor names or source
+    /// headlines, case-insensitive.
+    pub text: Option<String>,
+    /// Include retracted events (default: no).
+    pub include_retracted: bool,
+    /// At most this many events (default: all).
+    pub limit: Option<u64>,
+    /// Skip this many events first (ordering: date_start, then id).
+    pub offset: Option<u64>,
+}
+
+/// What happened to one event offered to an import session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpsertOutcome {
+    /// A new event was created (pointing to the batch).
+    Created(Uuid),
+    /// An event with the same external id existed and was updated, with a revision.
+    Updated(Uuid),
+    /// An event with the same external id existed and had the same content: skipped.
+    Unchanged(Uuid),
+}
+
+/// Counts for `veille stats`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Events not retracted.
+    pub events: u64,
+    /// Retracted events.
+    pub retracted: u64,
+    /// Sum of best killed estimates over non-retracted events.
+    pub killed_best: u64,
+    /// Earliest `date_start`.
+    pub first_date: Option<NaiveDate>,
+    /// Latest `date_end`.
+    pub last_date: Option<NaiveDate>,
+    /// Non-retracted events per event type label, sorted by label.
+    pub by_type: Vec<(String, u64)>,
+    /// Non-retracted events per admin1 name (empty name for unknown), sorted by name.
+    pub by_admin1: Vec<(String, u64)>,
+    /// Non-retracted events per year.
+    pub by_year: Vec<(i32, u64)>,
+    /// Number of import batches.
+    pub import_batches: u64,
+    /// Number of revisions.
+    pub revisions: u64,
+}
+
+/// A bulk import in progress: one database transaction. Nothing is visible to others
+/// until [`ImportSession::commit`]; dropping or [`ImportSession::rollback`] leaves the
+/// database as it was.
+#[async_trait]
+pub trait ImportSession: Send {
+    /// Offers a chunk of valid events. Each event must carry at least one external id;
+    /// events whose external id is already stored update that event (keeping its id and
+    /// creation audit) or are skipped when unchanged. Outcomes are in input order.
+    async fn upsert_chunk(&mut self, events: Vec<Event>) -> Result<Vec<UpsertOutcome>>;
+
+    /// Writes the final batch record (with its row counts) and commits everything.
+    async fn commit(self: Box<Self>, batch: &ImportBatch) -> Result<()>;
+
+    /// Abandons the import; nothing is written.
+    async fn rollback(self: Box<Self>) -> Result<()>;
+}
+
+/// Where veille keeps its records. Implemented for SQLite and PostgreSQL.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which engine this is.
+    fn backend(&self) -> Backend;
+
+    /// Creates an event by hand (revision action `create`). Fails if invalid or if one
+    /// of its external ids already belongs to another event.
+    async fn create_event(&self, event: &Event, by: &str, reason: Option<&str>)
+        -> Result<Revision>;
+
+    /// Replaces an event's content (revision action `update`, with the field-level diff).
+    /// Returns `None` when nothing changed. The stored audit's created_* is kept; its
+    /// updated_* becomes `by` and now.
+    async fn update_event(
+        &self,
+        event: &Event,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<Option<Revision>>;
+
+    /// Retracts an event (veille's delete): verification becomes `retracted`, the record
+    /// stays, and the reason is kept in its revision. The reason must not be empty.
+    async fn retract_event(&self, id: Uuid, by: &str, reason: &str) -> Result<Revision>;
+
+    /// One event by id, retracted or not.
+    async fn get_event(&self, id: Uuid) -> Result<Option<Event>>;
+
+    /// The event that carries this external id, e.g. `ged:12989`.
+    async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Uuid>>;
+
+    /// Events matching the filter, ordered by date_start then id.
+    async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+
+    /// How many events match the filter (ignoring limit and offset).
+    async fn count_events(&self, filter: &EventFilter) -> Result<u64>;
+
+    /// An event's revisions, oldest first. For an imported event the first entry is an
+    /// `import` revision synthesised from its batch (file, sha256) rather than stored
+    /// per row.
+    async fn history(&self, id: Uuid) -> Result<Vec<Revision>>;
+
+    /// Summary counts.
+    async fn stats(&self) -> Result<Stats>;
+
+    /// Starts a bulk import for `batch` (its counts are filled at commit).
+    async fn begin_import(&self, batch: &ImportBatch) -> Result<Box<dyn ImportSession>>;
+
+    /// All import batches, oldest first.
+    async fn import_batches(&self) -> Result<Vec<ImportBatch>>;
+
+    /// One import batch.
+    async fn import_batch(&self, id: Uuid) -> Result<Option<ImportBatch>>;
+}
