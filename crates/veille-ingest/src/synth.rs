@@ -1,0 +1,1 @@
+//! Synthetic GED-format data (owned by the lead; see synth.rs).
