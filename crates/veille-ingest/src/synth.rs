@@ -1,1 +1,1 @@
-//! Synthetic GED-format data (owned by the lead; see synth.rs).
+//! Synthetic data lives in its own crate, `veille-synth`.
