@@ -13,8 +13,36 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
 use uuid::Uuid;
 use veille_model::{Event, EventType, ImportBatch, Revision};
+
+mod common;
+mod engine;
+pub mod postgres;
+pub mod sqlite;
+
+pub use postgres::{PgImportSession, PgStore};
+pub use sqlite::{SqliteImportSession, SqliteStore};
+
+/// Opens a store from a URL or a path: `postgres://…` or `postgresql://…` connects to
+/// PostgreSQL; `sqlite://PATH` or a plain path opens (creating if needed) a SQLite file.
+/// Any other `scheme://` is [`StoreError::UnsupportedUrl`] (with any password hidden).
+/// Migrations run in both cases.
+pub async fn open(url_or_path: &str) -> Result<Arc<dyn Store>> {
+    if url_or_path.starts_with("postgres://") || url_or_path.starts_with("postgresql://") {
+        return Ok(Arc::new(PgStore::connect(url_or_path).await?));
+    }
+    let path = match url_or_path.strip_prefix("sqlite://") {
+        Some(p) => p,
+        None if url_or_path.contains("://") => {
+            return Err(StoreError::UnsupportedUrl(common::redact_url(url_or_path)))
+        }
+        None => url_or_path,
+    };
+    Ok(Arc::new(SqliteStore::open(Path::new(path)).await?))
+}
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

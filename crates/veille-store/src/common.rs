@@ -1,0 +1,560 @@
+//! What both backends share: the one derivation of the scalar columns from an event's
+//! document, SQL text builders (both dialects accept `$N` placeholders), filter
+//! translation, row decoding and stats assembly. Nothing here touches a connection.
+
+use crate::{EventFilter, Result, Stats, StoreError};
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use uuid::Uuid;
+use veille_model::{
+    Event, EventType, FieldChange, ImportBatch, Revision, RevisionAction, VerificationStatus,
+};
+
+/// The columns of `events`, in insert order. [`EventRow`] binds in this order.
+pub(crate) const EVENT_COLUMNS: &[&str] = &[
+    "id",
+    "date_start",
+    "date_end",
+    "country",
+    "admin1",
+    "admin1_lc",
+    "admin2",
+    "event_type",
+    "sub_event_type",
+    "latitude",
+    "longitude",
+    "killed_best",
+    "verification",
+    "sensitivity",
+    "actor_text",
+    "search_text",
+    "import_batch_id",
+    "created_at",
+    "updated_at",
+    "doc",
+];
+
+/// The stored code of a retracted event's verification.
+pub(crate) const RETRACTED: &str = "retracted";
+
+/// One `events` row: every scalar column derived from the event, plus its JSON `doc`.
+/// This is the only place where the derivation is written.
+pub(crate) struct EventRow {
+    pub id: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin1_lc: Option<String>,
+    pub admin2: Option<String>,
+    pub event_type: &'static str,
+    pub sub_event_type: &'static str,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub killed_best: i64,
+    pub verification: &'static str,
+    pub sensitivity: &'static str,
+    pub actor_text: String,
+    pub search_text: String,
+    pub import_batch_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub doc: String,
+}
+
+impl EventRow {
+    /// Derives the row from `e`; `import_batch_id` is the batch that created it, if any.
+    /// The document is serialised exactly once here.
+    pub fn from_event(e: &Event, import_batch_id: Option<Uuid>) -> Result<Self> {
+        let doc = serde_json::to_string(e).map_err(|err| StoreError::Corrupt {
+            id: e.id.to_string(),
+            reason: format!("cannot serialise event: {err}"),
+        })?;
+        let loc = &e.location;
+        let mut actor_text = String::new();
+        for (i, a) in e.actors.iter().enumerate() {
+            if i > 0 {
+                actor_text.push('\n');
+            }
+            actor_text.push_str(&a.name.to_lowercase());
+        }
+        let mut search_text = e.notes.to_lowercase();
+        let mut add = |s: &str| {
+            if !s.is_empty() {
+                search_text.push('\n');
+                search_text.push_str(&s.to_lowercase());
+            }
+        };
+        if let Some(p) = &loc.place_name {
+            add(p);
+        }
+        if let Some(w) = &loc.where_description {
+            add(w);
+        }
+        add(&actor_text);
+        for s in &e.sources {
+            if let Some(h) = &s.headline {
+                add(h);
+            }
+        }
+        let admin1 = loc.admin1.as_ref().map(|a| a.name.clone());
+        Ok(EventRow {
+            id: e.id.to_string(),
+            date_start: e.date_start.to_string(),
+            date_end: e.date_end.to_string(),
+            country: loc.country.clone(),
+            admin1_lc: admin1.as_ref().map(|a| a.to_lowercase()),
+            admin1,
+            admin2: loc.admin2.as_ref().map(|a| a.name.clone()),
+            event_type: e.event_type.code(),
+            sub_event_type: e.sub_event_type.code(),
+            latitude: loc.latitude,
+            longitude: loc.longitude,
+            killed_best: i64::from(e.killed_best()),
+            verification: e.verification.code(),
+            sensitivity: e.sensitivity.code(),
+            actor_text,
+            search_text,
+            import_batch_id: import_batch_id.map(|b| b.to_string()),
+            created_at: fmt_ts(e.audit.created_at),
+            updated_at: fmt_ts(e.audit.updated_at),
+            doc,
+        })
+    }
+}
+
+/// A value bound to a `$N` placeholder.
+pub(crate) enum Arg {
+    Text(String),
+    I64(i64),
+}
+
+/// `($s,$s+1,…),(…)` for `rows` rows of `cols` columns, numbering from `start` (1-based).
+pub(crate) fn values_sql(rows: usize, cols: usize, start: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 7);
+    let mut n = start;
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "${n}");
+            n += 1;
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// `$s,$s+1,…` (n placeholders), for `IN (…)` lists.
+pub(crate) fn list_sql(n: usize, start: usize) -> String {
+    let mut s = String::with_capacity(n * 7);
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "${}", start + i);
+    }
+    s
+}
+
+/// The `INSERT INTO events (…) VALUES …` statement for `rows` rows.
+pub(crate) fn insert_events_sql(rows: usize) -> String {
+    format!(
+        "INSERT INTO events ({}) VALUES {}",
+        EVENT_COLUMNS.join(", "),
+        values_sql(rows, EVENT_COLUMNS.len(), 1)
+    )
+}
+
+/// The `UPDATE events SET … WHERE id = $1` statement. It binds like [`EventRow`] without
+/// `import_batch_id` (the creating batch never changes).
+pub(crate) fn update_event_sql() -> String {
+    let sets: Vec<String> = EVENT_COLUMNS
+        .iter()
+        .filter(|c| **c != "id" && **c != "import_batch_id")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 2))
+        .collect();
+    format!("UPDATE events SET {} WHERE id = $1", sets.join(", "))
+}
+
+/// Timestamps are stored as RFC 3339 UTC text with microseconds, so they sort as text.
+pub(crate) fn fmt_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Parses a stored timestamp; `id` names the record in the error.
+pub(crate) fn parse_ts(s: &str, id: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(id, format!("bad timestamp '{s}': {e}")))
+}
+
+/// Parses a stored uuid; `id` names the record in the error.
+pub(crate) fn parse_uuid(s: &str, id: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| corrupt(id, format!("bad uuid '{s}': {e}")))
+}
+
+/// Parses a stored date.
+pub(crate) fn parse_date(s: &str, id: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| corrupt(id, format!("bad date '{s}': {e}")))
+}
+
+/// Decodes a stored event document.
+pub(crate) fn parse_doc(id: &str, doc: &str) -> Result<Event> {
+    serde_json::from_str(doc).map_err(|e| corrupt(id, e.to_string()))
+}
+
+/// A [`StoreError::Corrupt`].
+pub(crate) fn corrupt(id: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        id: id.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Now, truncated to what the database keeps (microseconds), so that a returned
+/// revision equals the one read back.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A `%needle%` LIKE pattern, lower-cased, with `\`, `%` and `_` escaped by `\`.
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut s = String::with_capacity(needle.len() + 2);
+    s.push('%');
+    for c in needle.to_lowercase().chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// The `WHERE …` clause (possibly empty) for a filter, pushing its arguments.
+pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
+    let mut conds: Vec<String> = Vec::new();
+    let mut push = |cond: &str, a: Arg, args: &mut Vec<Arg>| {
+        args.push(a);
+        conds.push(cond.replace("{}", &format!("${}", args.len())));
+    };
+    if let Some(d) = f.date_from {
+        push("date_end >= {}", Arg::Text(d.to_string()), args);
+    }
+    if let Some(d) = f.date_to {
+        push("date_start <= {}", Arg::Text(d.to_string()), args);
+    }
+    if let Some(c) = &f.country {
+        push("country = {}", Arg::Text(c.clone()), args);
+    }
+    if let Some(a) = &f.admin1 {
+        push("admin1_lc = {}", Arg::Text(a.to_lowercase()), args);
+    }
+    if let Some(t) = f.event_type {
+        push("event_type = {}", Arg::Text(t.code().to_string()), args);
+    }
+    if let Some(a) = &f.actor_text {
+        push(
+            "actor_text LIKE {} ESCAPE '\\'",
+            Arg::Text(like_pattern(a)),
+            args,
+        );
+    }
+    if let Some(t) = &f.text {
+        push(
+            "search_text LIKE {} ESCAPE '\\'",
+            Arg::Text(like_pattern(t)),
+            args,
+        );
+    }
+    if !f.include_retracted {
+        conds.push(format!("verification <> '{RETRACTED}'"));
+    }
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// `SELECT doc …` for a filter, with ordering, limit and offset.
+pub(crate) fn select_sql(f: &EventFilter, args: &mut Vec<Arg>) -> String {
+    let mut sql = format!("SELECT id, doc FROM events{}", filter_where(f, args));
+    sql.push_str(" ORDER BY date_start, id");
+    if f.limit.is_some() || f.offset.is_some() {
+        let limit = f.limit.map_or(i64::MAX, clamp_i64);
+        args.push(Arg::I64(limit));
+        let _ = write!(sql, " LIMIT ${}", args.len());
+        args.push(Arg::I64(f.offset.map_or(0, clamp_i64)));
+        let _ = write!(sql, " OFFSET ${}", args.len());
+    }
+    sql
+}
+
+fn clamp_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A stored count as u64 (negative counts cannot happen; they read as 0).
+pub(crate) fn count_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// A stored `revisions` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct RevisionRow {
+    pub id: String,
+    pub event_id: String,
+    pub seq: i64,
+    pub action: String,
+    pub by_user: String,
+    pub at: String,
+    pub reason: Option<String>,
+    pub batch_id: Option<String>,
+    pub changes: String,
+}
+
+/// Columns of `revisions`, in [`RevisionRow`] / insert order.
+pub(crate) const REVISION_COLUMNS: &str =
+    "id, event_id, seq, action, by_user, at, reason, batch_id, changes";
+
+impl RevisionRow {
+    /// Decodes into a revision.
+    pub fn into_revision(self) -> Result<Revision> {
+        let id = self.id.as_str();
+        let changes: Vec<FieldChange> =
+            serde_json::from_str(&self.changes).map_err(|e| corrupt(id, e.to_string()))?;
+        Ok(Revision {
+            id: parse_uuid(id, id)?,
+            event_id: parse_uuid(&self.event_id, id)?,
+            seq: u32::try_from(self.seq).map_err(|_| corrupt(id, "bad seq"))?,
+            action: RevisionAction::from_code(&self.action)
+                .ok_or_else(|| corrupt(id, format!("unknown action '{}'", self.action)))?,
+            by: self.by_user,
+            at: parse_ts(&self.at, id)?,
+            reason: self.reason,
+            batch_id: self
+                .batch_id
+                .as_deref()
+                .map(|b| parse_uuid(b, id))
+                .transpose()?,
+            changes,
+        })
+    }
+
+    /// The row for a revision.
+    pub fn from_revision(r: &Revision) -> Result<Self> {
+        Ok(RevisionRow {
+            id: r.id.to_string(),
+            event_id: r.event_id.to_string(),
+            seq: i64::from(r.seq),
+            action: r.action.code().to_string(),
+            by_user: r.by.clone(),
+            at: fmt_ts(r.at),
+            reason: r.reason.clone(),
+            batch_id: r.batch_id.map(|b| b.to_string()),
+            changes: serde_json::to_string(&r.changes)
+                .map_err(|e| corrupt(&r.id.to_string(), e.to_string()))?,
+        })
+    }
+}
+
+/// A stored `import_batches` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct BatchRow {
+    pub id: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub format: String,
+    pub rows_read: i64,
+    pub rows_created: i64,
+    pub rows_updated: i64,
+    pub rows_unchanged: i64,
+    pub rows_rejected: i64,
+    pub by_user: String,
+    pub at: String,
+}
+
+/// Columns of `import_batches`, in [`BatchRow`] order.
+pub(crate) const BATCH_COLUMNS: &str = "id, file_name, sha256, format, rows_read, rows_created, \
+     rows_updated, rows_unchanged, rows_rejected, by_user, at";
+
+impl BatchRow {
+    /// Decodes into a batch.
+    pub fn into_batch(self) -> Result<ImportBatch> {
+        let id = self.id.as_str();
+        Ok(ImportBatch {
+            id: parse_uuid(id, id)?,
+            at: parse_ts(&self.at, id)?,
+            file_name: self.file_name,
+            sha256: self.sha256,
+            format: self.format,
+            rows_read: count_u64(self.rows_read),
+            rows_created: count_u64(self.rows_created),
+            rows_updated: count_u64(self.rows_updated),
+            rows_unchanged: count_u64(self.rows_unchanged),
+            rows_rejected: count_u64(self.rows_rejected),
+            by: self.by_user,
+        })
+    }
+
+    /// The row for a batch.
+    pub fn from_batch(b: &ImportBatch) -> Self {
+        let c = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        BatchRow {
+            id: b.id.to_string(),
+            file_name: b.file_name.clone(),
+            sha256: b.sha256.clone(),
+            format: b.format.clone(),
+            rows_read: c(b.rows_read),
+            rows_created: c(b.rows_created),
+            rows_updated: c(b.rows_updated),
+            rows_unchanged: c(b.rows_unchanged),
+            rows_rejected: c(b.rows_rejected),
+            by_user: b.by.clone(),
+            at: fmt_ts(b.at),
+        }
+    }
+}
+
+/// The `import` revision that stands for the stored per-row one an import does not
+/// write: seq 1, by and at of the batch, no field changes. Its id is the batch id.
+pub(crate) fn synthesised_import_revision(event_id: Uuid, b: &ImportBatch) -> Revision {
+    let short: String = b.sha256.chars().take(12).collect();
+    Revision {
+        id: b.id,
+        event_id,
+        seq: 1,
+        action: RevisionAction::Import,
+        by: b.by.clone(),
+        at: b.at,
+        reason: Some(format!("imported from {} (sha256 {short})", b.file_name)),
+        batch_id: Some(b.id),
+        changes: Vec::new(),
+    }
+}
+
+/// The event as it will be stored after a change by `by` at `at`: the stored creation
+/// audit is kept.
+pub(crate) fn with_update_audit(
+    mut e: Event,
+    current: &Event,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Event {
+    e.audit.created_by = current.audit.created_by.clone();
+    e.audit.created_at = current.audit.created_at;
+    e.audit.updated_by = by.to_string();
+    e.audit.updated_at = at;
+    e
+}
+
+/// The retracted version of an event.
+pub(crate) fn retracted(current: &Event, by: &str, at: DateTime<Utc>) -> Event {
+    let mut e = current.clone();
+    e.verification = VerificationStatus::Retracted;
+    with_update_audit(e, current, by, at)
+}
+
+/// Raw aggregates read from the database, turned into [`Stats`].
+#[derive(Default)]
+pub(crate) struct RawStats {
+    pub events: i64,
+    pub retracted: i64,
+    pub killed_best: i64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub by_type: Vec<(String, i64)>,
+    pub by_admin1: Vec<(String, i64)>,
+    pub by_year: Vec<(String, i64)>,
+    pub import_batches: i64,
+    pub revisions: i64,
+}
+
+impl RawStats {
+    /// Sorts and labels in Rust, so both backends give the same order whatever their
+    /// collation.
+    pub fn into_stats(self) -> Result<Stats> {
+        let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+        for (code, n) in self.by_type {
+            let label = code
+                .parse::<EventType>()
+                .map(|t| t.label().to_string())
+                .map_err(|e| corrupt("stats", e.to_string()))?;
+            *by_type.entry(label).or_default() += count_u64(n);
+        }
+        let mut by_admin1: BTreeMap<String, u64> = BTreeMap::new();
+        for (name, n) in self.by_admin1 {
+            *by_admin1.entry(name).or_default() += count_u64(n);
+        }
+        let mut by_year: BTreeMap<i32, u64> = BTreeMap::new();
+        for (y, n) in self.by_year {
+            let year: i32 = y
+                .parse()
+                .map_err(|_| corrupt("stats", format!("bad year '{y}'")))?;
+            *by_year.entry(year).or_default() += count_u64(n);
+        }
+        Ok(Stats {
+            events: count_u64(self.events),
+            retracted: count_u64(self.retracted),
+            killed_best: count_u64(self.killed_best),
+            first_date: self
+                .first_date
+                .as_deref()
+                .map(|d| parse_date(d, "stats"))
+                .transpose()?,
+            last_date: self
+                .last_date
+                .as_deref()
+                .map(|d| parse_date(d, "stats"))
+                .transpose()?,
+            by_type: by_type.into_iter().collect(),
+            by_admin1: by_admin1.into_iter().collect(),
+            by_year: by_year.into_iter().collect(),
+            import_batches: count_u64(self.import_batches),
+            revisions: count_u64(self.revisions),
+        })
+    }
+}
+
+/// Hides the user-info part (`user:password@`) of a URL, for error messages.
+pub(crate) fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_pattern_escapes() {
+        assert_eq!(like_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn values_sql_numbers_placeholders() {
+        assert_eq!(values_sql(2, 2, 1), "($1,$2),($3,$4)");
+        assert_eq!(list_sql(3, 2), "$2,$3,$4");
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("mysql://u:pw@h/db"), "mysql://***@h/db");
+        assert_eq!(redact_url("mysql://h/db"), "mysql://h/db");
+    }
+}

@@ -1,0 +1,754 @@
+//! The one implementation of [`Store`](crate::Store) and
+//! [`ImportSession`](crate::ImportSession), written once and expanded for each sqlx
+//! driver by [`impl_store!`]. Both dialects accept the same SQL text (`$N` placeholders,
+//! `ON CONFLICT`, `LIKE … ESCAPE`, `CAST(… AS BIGINT)`), so the backends differ only in
+//! how they connect, how a write transaction begins and how many bind parameters a
+//! statement may carry.
+
+/// Expands the store for one driver. The invoking module must define the store type
+/// `$store` with a `pool: sqlx::Pool<$db>` field and an inherent
+/// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>>`.
+macro_rules! impl_store {
+    ($store:ident, $session:ident, $db:ty, $backend:expr, $max_params:expr) => {
+        use $crate::common::{
+            corrupt, list_sql, now, parse_doc, parse_uuid, retracted,
+            synthesised_import_revision, with_update_audit, Arg, BatchRow, EventRow, RawStats,
+            RevisionRow, BATCH_COLUMNS, EVENT_COLUMNS, RETRACTED, REVISION_COLUMNS,
+        };
+        use $crate::{
+            Backend, EventFilter, ImportSession, Result, Stats, Store, StoreError, UpsertOutcome,
+        };
+        use async_trait::async_trait;
+        use sqlx::Row as _;
+        use std::collections::HashMap;
+        use uuid::Uuid;
+        use veille_model::{
+            diff_events, Event, ImportBatch, Provenance, Revision, RevisionAction,
+        };
+
+        type Conn = <$db as sqlx::Database>::Connection;
+        type Q<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+        /// Most bind parameters one statement may carry.
+        const MAX_PARAMS: usize = $max_params;
+
+        fn bind_args<'q>(mut q: Q<'q>, args: Vec<Arg>) -> Q<'q> {
+            for a in args {
+                q = match a {
+                    Arg::Text(s) => q.bind(s),
+                    Arg::I64(n) => q.bind(n),
+                };
+            }
+            q
+        }
+
+        fn bind_event_row<'q>(q: Q<'q>, r: EventRow, with_batch: bool) -> Q<'q> {
+            let q = q
+                .bind(r.id)
+                .bind(r.date_start)
+                .bind(r.date_end)
+                .bind(r.country)
+                .bind(r.admin1)
+                .bind(r.admin1_lc)
+                .bind(r.admin2)
+                .bind(r.event_type)
+                .bind(r.sub_event_type)
+                .bind(r.latitude)
+                .bind(r.longitude)
+                .bind(r.killed_best)
+                .bind(r.verification)
+                .bind(r.sensitivity)
+                .bind(r.actor_text)
+                .bind(r.search_text);
+            let q = if with_batch {
+                q.bind(r.import_batch_id)
+            } else {
+                q
+            };
+            q.bind(r.created_at).bind(r.updated_at).bind(r.doc)
+        }
+
+        /// Multi-row inserts of new events, as many rows per statement as allowed.
+        async fn insert_events(conn: &mut Conn, rows: Vec<EventRow>) -> Result<()> {
+            let per = (MAX_PARAMS / EVENT_COLUMNS.len()).min(1000).max(1);
+            let mut it = rows.into_iter().peekable();
+            let mut full_sql: Option<String> = None;
+            while it.peek().is_some() {
+                let chunk: Vec<EventRow> = it.by_ref().take(per).collect();
+                let sql = if chunk.len() == per {
+                    full_sql
+                        .get_or_insert_with(|| $crate::common::insert_events_sql(per))
+                        .clone()
+                } else {
+                    $crate::common::insert_events_sql(chunk.len())
+                };
+                let mut q = sqlx::query(&sql);
+                for r in chunk {
+                    q = bind_event_row(q, r, true);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        async fn update_event_row(conn: &mut Conn, row: EventRow) -> Result<()> {
+            let sql = $crate::common::update_event_sql();
+            bind_event_row(sqlx::query(&sql), row, false)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// Inserts `(external_id, event_id)` pairs.
+        async fn insert_external_ids(conn: &mut Conn, pairs: Vec<(String, String)>) -> Result<()> {
+            let per = (MAX_PARAMS / 2).min(5000);
+            let mut it = pairs.into_iter().peekable();
+            while it.peek().is_some() {
+                let chunk: Vec<(String, String)> = it.by_ref().take(per).collect();
+                let sql = format!(
+                    "INSERT INTO event_external_ids (external_id, event_id) VALUES {}",
+                    $crate::common::values_sql(chunk.len(), 2, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for (x, e) in chunk {
+                    q = q.bind(x).bind(e);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// Makes the external-id rows of `event` match its document.
+        async fn replace_external_ids(conn: &mut Conn, event: &Event) -> Result<()> {
+            sqlx::query("DELETE FROM event_external_ids WHERE event_id = $1")
+                .bind(event.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+            insert_external_ids(conn, external_id_pairs(event)).await
+        }
+
+        fn external_id_pairs(e: &Event) -> Vec<(String, String)> {
+            let id = e.id.to_string();
+            let mut seen = std::collections::HashSet::new();
+            e.external_ids
+                .iter()
+                .filter(|x| seen.insert(x.0.as_str()))
+                .map(|x| (x.0.clone(), id.clone()))
+                .collect()
+        }
+
+        async fn insert_revisions(conn: &mut Conn, revs: &[Revision]) -> Result<()> {
+            let per = (MAX_PARAMS / 9).min(1000);
+            for chunk in revs.chunks(per) {
+                let sql = format!(
+                    "INSERT INTO revisions ({REVISION_COLUMNS}) VALUES {}",
+                    $crate::common::values_sql(chunk.len(), 9, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for r in chunk {
+                    let r = RevisionRow::from_revision(r)?;
+                    q = q
+                        .bind(r.id)
+                        .bind(r.event_id)
+                        .bind(r.seq)
+                        .bind(r.action)
+                        .bind(r.by_user)
+                        .bind(r.at)
+                        .bind(r.reason)
+                        .bind(r.batch_id)
+                        .bind(r.changes);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// external id → event id, for those of `ids` that are stored. One query per
+        /// `MAX_PARAMS` ids.
+        async fn lookup_external_ids(
+            conn: &mut Conn,
+            ids: &[&str],
+        ) -> Result<HashMap<String, Uuid>> {
+            let mut out = HashMap::new();
+            for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
+                let sql = format!(
+                    "SELECT external_id, event_id FROM event_external_ids WHERE external_id IN ({})",
+                    list_sql(chunk.len(), 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for x in chunk {
+                    q = q.bind(*x);
+                }
+                for row in q.fetch_all(&mut *conn).await? {
+                    let x: String = row.try_get(0)?;
+                    let e: String = row.try_get(1)?;
+                    let id = parse_uuid(&e, &x)?;
+                    out.insert(x, id);
+                }
+            }
+            Ok(out)
+        }
+
+        /// A loaded event with its creating batch and the last revision seq used.
+        struct Loaded {
+            event: Event,
+            last_seq: u32,
+        }
+
+        /// Loads events with the last revision seq each has used (the synthesised import
+        /// revision counts as seq 1).
+        async fn load_events(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, Loaded>> {
+            let mut out = HashMap::new();
+            for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
+                let list = list_sql(chunk.len(), 1);
+                let sql = format!(
+                    "SELECT e.id, e.doc, e.import_batch_id, \
+                     (SELECT MAX(r.seq) FROM revisions r WHERE r.event_id = e.id) \
+                     FROM events e WHERE e.id IN ({list})"
+                );
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id.to_string());
+                }
+                for row in q.fetch_all(&mut *conn).await? {
+                    let id: String = row.try_get(0)?;
+                    let doc: String = row.try_get(1)?;
+                    let batch: Option<String> = row.try_get(2)?;
+                    let max_seq: Option<i64> = row.try_get(3)?;
+                    let event = parse_doc(&id, &doc)?;
+                    let floor = i64::from(batch.is_some());
+                    let last = max_seq.unwrap_or(0).max(floor);
+                    let last_seq =
+                        u32::try_from(last).map_err(|_| corrupt(&id, "bad revision seq"))?;
+                    out.insert(parse_uuid(&id, &id)?, Loaded { event, last_seq });
+                }
+            }
+            Ok(out)
+        }
+
+        async fn load_one(conn: &mut Conn, id: Uuid) -> Result<Loaded> {
+            load_events(conn, &[id])
+                .await?
+                .remove(&id)
+                .ok_or(StoreError::NotFound(id))
+        }
+
+        /// Fails if one of `e`'s external ids belongs to an event other than `e`.
+        async fn check_external_ids(conn: &mut Conn, e: &Event) -> Result<()> {
+            let ids: Vec<&str> = e.external_ids.iter().map(|x| x.0.as_str()).collect();
+            if ids.is_empty() {
+                return Ok(());
+            }
+            let found = lookup_external_ids(conn, &ids).await?;
+            for x in &e.external_ids {
+                if let Some(existing) = found.get(&x.0) {
+                    if *existing != e.id {
+                        return Err(StoreError::DuplicateExternalId {
+                            external_id: x.0.clone(),
+                            existing: *existing,
+                        });
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        fn validate(e: &Event) -> Result<()> {
+            e.validate().map_err(|errors| StoreError::Invalid { id: e.id, errors })
+        }
+
+        async fn insert_batch(conn: &mut Conn, b: &ImportBatch) -> Result<()> {
+            let r = BatchRow::from_batch(b);
+            let sql = format!(
+                "INSERT INTO import_batches ({BATCH_COLUMNS}) VALUES {}",
+                $crate::common::values_sql(1, 11, 1)
+            );
+            sqlx::query(&sql)
+                .bind(r.id)
+                .bind(r.file_name)
+                .bind(r.sha256)
+                .bind(r.format)
+                .bind(r.rows_read)
+                .bind(r.rows_created)
+                .bind(r.rows_updated)
+                .bind(r.rows_unchanged)
+                .bind(r.rows_rejected)
+                .bind(r.by_user)
+                .bind(r.at)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        async fn fetch_batch(conn: &mut Conn, id: &str) -> Result<Option<ImportBatch>> {
+            let sql = format!("SELECT {BATCH_COLUMNS} FROM import_batches WHERE id = $1");
+            match sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await? {
+                Some(row) => {
+                    let r = <BatchRow as sqlx::FromRow<_>>::from_row(&row)?;
+                    Ok(Some(r.into_batch()?))
+                }
+                None => Ok(None),
+            }
+        }
+
+        async fn count(conn: &mut Conn, sql: &str) -> Result<i64> {
+            let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
+            Ok(row.try_get::<i64, _>(0)?)
+        }
+
+        async fn grouped(conn: &mut Conn, sql: &str) -> Result<Vec<(String, i64)>> {
+            let mut out = Vec::new();
+            for row in sqlx::query(sql).fetch_all(&mut *conn).await? {
+                out.push((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?));
+            }
+            Ok(out)
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn create_event(
+                &self,
+                event: &Event,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<Revision> {
+                validate(event)?;
+                let mut tx = self.begin_write().await?;
+                check_external_ids(&mut tx, event).await?;
+                insert_events(&mut tx, vec![EventRow::from_event(event, None)?]).await?;
+                insert_external_ids(&mut tx, external_id_pairs(event)).await?;
+                let rev = Revision {
+                    id: Uuid::now_v7(),
+                    event_id: event.id,
+                    seq: 1,
+                    action: RevisionAction::Create,
+                    by: by.to_string(),
+                    at: now(),
+                    reason: reason.map(str::to_string),
+                    batch_id: None,
+                    changes: diff_events(None, event),
+                };
+                insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                tx.commit().await?;
+                Ok(rev)
+            }
+
+            async fn update_event(
+                &self,
+                event: &Event,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<Option<Revision>> {
+                validate(event)?;
+                let mut tx = self.begin_write().await?;
+                let current = load_one(&mut tx, event.id).await?;
+                let changes = diff_events(Some(&current.event), event);
+                if changes.is_empty() {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                check_external_ids(&mut tx, event).await?;
+                let at = now();
+                let new = with_update_audit(event.clone(), &current.event, by, at);
+                update_event_row(&mut tx, EventRow::from_event(&new, None)?).await?;
+                if new.external_ids != current.event.external_ids {
+                    replace_external_ids(&mut tx, &new).await?;
+                }
+                let rev = Revision {
+                    id: Uuid::now_v7(),
+                    event_id: event.id,
+                    seq: current.last_seq + 1,
+                    action: RevisionAction::Update,
+                    by: by.to_string(),
+                    at,
+                    reason: reason.map(str::to_string),
+                    batch_id: None,
+                    changes,
+                };
+                insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                tx.commit().await?;
+                Ok(Some(rev))
+            }
+
+            async fn retract_event(&self, id: Uuid, by: &str, reason: &str) -> Result<Revision> {
+                if reason.trim().is_empty() {
+                    return Err(StoreError::ReasonRequired);
+                }
+                let mut tx = self.begin_write().await?;
+                let current = load_one(&mut tx, id).await?;
+                if current.event.is_retracted() {
+                    return Err(StoreError::AlreadyRetracted(id));
+                }
+                let at = now();
+                let new = retracted(&current.event, by, at);
+                let changes = diff_events(Some(&current.event), &new);
+                update_event_row(&mut tx, EventRow::from_event(&new, None)?).await?;
+                let rev = Revision {
+                    id: Uuid::now_v7(),
+                    event_id: id,
+                    seq: current.last_seq + 1,
+                    action: RevisionAction::Retract,
+                    by: by.to_string(),
+                    at,
+                    reason: Some(reason.to_string()),
+                    batch_id: None,
+                    changes,
+                };
+                insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                tx.commit().await?;
+                Ok(rev)
+            }
+
+            async fn get_event(&self, id: Uuid) -> Result<Option<Event>> {
+                let row = sqlx::query("SELECT doc FROM events WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(row) => {
+                        let doc: String = row.try_get(0)?;
+                        Ok(Some(parse_doc(&id.to_string(), &doc)?))
+                    }
+                    None => Ok(None),
+                }
+            }
+
+            async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Uuid>> {
+                let row =
+                    sqlx::query("SELECT event_id FROM event_external_ids WHERE external_id = $1")
+                        .bind(external_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                match row {
+                    Some(row) => {
+                        let id: String = row.try_get(0)?;
+                        Ok(Some(parse_uuid(&id, external_id)?))
+                    }
+                    None => Ok(None),
+                }
+            }
+
+            async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+                let mut args = Vec::new();
+                let sql = $crate::common::select_sql(filter, &mut args);
+                let rows = bind_args(sqlx::query(&sql), args)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let id: String = row.try_get(0)?;
+                    let doc: String = row.try_get(1)?;
+                    out.push(parse_doc(&id, &doc)?);
+                }
+                Ok(out)
+            }
+
+            async fn count_events(&self, filter: &EventFilter) -> Result<u64> {
+                let mut args = Vec::new();
+                let sql = format!(
+                    "SELECT COUNT(*) FROM events{}",
+                    $crate::common::filter_where(filter, &mut args)
+                );
+                let row = bind_args(sqlx::query(&sql), args)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok($crate::common::count_u64(row.try_get::<i64, _>(0)?))
+            }
+
+            async fn history(&self, id: Uuid) -> Result<Vec<Revision>> {
+                let mut conn = self.pool.acquire().await?;
+                let sid = id.to_string();
+                let Some(row) = sqlx::query("SELECT import_batch_id FROM events WHERE id = $1")
+                    .bind(&sid)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                else {
+                    return Ok(Vec::new());
+                };
+                let batch_id: Option<String> = row.try_get(0)?;
+                let mut out = Vec::new();
+                if let Some(b) = batch_id {
+                    match fetch_batch(&mut conn, &b).await? {
+                        Some(batch) => out.push(synthesised_import_revision(id, &batch)),
+                        None => {
+                            return Err(corrupt(&sid, format!("import batch {b} is missing")))
+                        }
+                    }
+                }
+                let sql = format!(
+                    "SELECT {REVISION_COLUMNS} FROM revisions WHERE event_id = $1 ORDER BY seq"
+                );
+                for row in sqlx::query(&sql).bind(&sid).fetch_all(&mut *conn).await? {
+                    let r = <RevisionRow as sqlx::FromRow<_>>::from_row(&row)?;
+                    out.push(r.into_revision()?);
+                }
+                Ok(out)
+            }
+
+            async fn stats(&self) -> Result<Stats> {
+                let mut conn = self.pool.acquire().await?;
+                let live = format!("verification <> '{RETRACTED}'");
+                let row = sqlx::query(&format!(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(killed_best), 0) AS BIGINT), \
+                     MIN(date_start), MAX(date_end) FROM events WHERE {live}"
+                ))
+                .fetch_one(&mut *conn)
+                .await?;
+                let mut raw = RawStats {
+                    events: row.try_get(0)?,
+                    killed_best: row.try_get(1)?,
+                    first_date: row.try_get(2)?,
+                    last_date: row.try_get(3)?,
+                    ..RawStats::default()
+                };
+                raw.retracted = count(
+                    &mut conn,
+                    &format!("SELECT COUNT(*) FROM events WHERE verification = '{RETRACTED}'"),
+                )
+                .await?;
+                raw.by_type = grouped(
+                    &mut conn,
+                    &format!(
+                        "SELECT event_type, COUNT(*) FROM events WHERE {live} GROUP BY event_type"
+                    ),
+                )
+                .await?;
+                raw.by_admin1 = grouped(
+                    &mut conn,
+                    &format!(
+                        "SELECT COALESCE(admin1, ''), COUNT(*) FROM events WHERE {live} \
+                         GROUP BY COALESCE(admin1, '')"
+                    ),
+                )
+                .await?;
+                raw.by_year = grouped(
+                    &mut conn,
+                    &format!(
+                        "SELECT substr(date_start, 1, 4), COUNT(*) FROM events WHERE {live} \
+                         GROUP BY substr(date_start, 1, 4)"
+                    ),
+                )
+                .await?;
+                raw.import_batches = count(&mut conn, "SELECT COUNT(*) FROM import_batches").await?;
+                raw.revisions = count(&mut conn, "SELECT COUNT(*) FROM revisions").await?
+                    + count(
+                        &mut conn,
+                        "SELECT COUNT(*) FROM events WHERE import_batch_id IS NOT NULL",
+                    )
+                    .await?;
+                raw.into_stats()
+            }
+
+            async fn begin_import(&self, batch: &ImportBatch) -> Result<Box<dyn ImportSession>> {
+                let tx = self.begin_write().await?;
+                Ok(Box::new($session {
+                    tx,
+                    batch: batch.clone(),
+                    at: now(),
+                }))
+            }
+
+            async fn import_batches(&self) -> Result<Vec<ImportBatch>> {
+                let sql = format!("SELECT {BATCH_COLUMNS} FROM import_batches ORDER BY at, id");
+                let mut out = Vec::new();
+                for row in sqlx::query(&sql).fetch_all(&self.pool).await? {
+                    let r = <BatchRow as sqlx::FromRow<_>>::from_row(&row)?;
+                    out.push(r.into_batch()?);
+                }
+                Ok(out)
+            }
+
+            async fn import_batch(&self, id: Uuid) -> Result<Option<ImportBatch>> {
+                let mut conn = self.pool.acquire().await?;
+                fetch_batch(&mut conn, &id.to_string()).await
+            }
+        }
+
+        #[doc = concat!("A bulk import in progress on [`", stringify!($store), "`]: one open transaction.")]
+        pub struct $session {
+            tx: sqlx::Transaction<'static, $db>,
+            batch: ImportBatch,
+            at: chrono::DateTime<chrono::Utc>,
+        }
+
+        /// Where an event offered to a chunk went.
+        enum Slot {
+            /// Index into the chunk's new events.
+            New(usize),
+            /// An existing event changed by this chunk (index into `updated`).
+            Updated(usize),
+        }
+
+        impl $session {
+            /// Marks `e` as coming from this batch.
+            fn stamp(&self, e: &mut Event) {
+                match &mut e.provenance {
+                    Some(p) => p.batch_id = Some(self.batch.id),
+                    None => {
+                        e.provenance = Some(Provenance {
+                            format: self.batch.format.clone(),
+                            batch_id: Some(self.batch.id),
+                            original: Default::default(),
+                        })
+                    }
+                }
+            }
+        }
+
+        #[async_trait]
+        impl ImportSession for $session {
+            async fn upsert_chunk(&mut self, events: Vec<Event>) -> Result<Vec<UpsertOutcome>> {
+                for e in &events {
+                    validate(e)?;
+                }
+                // One lookup for the whole chunk; it sees this session's earlier chunks.
+                let mut known = {
+                    let ids: Vec<&str> = events
+                        .iter()
+                        .flat_map(|e| e.external_ids.iter().map(|x| x.0.as_str()))
+                        .collect();
+                    lookup_external_ids(&mut self.tx, &ids).await?
+                };
+                let mut loaded = if known.is_empty() {
+                    HashMap::new()
+                } else {
+                    let mut ids: Vec<Uuid> = known.values().copied().collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    load_events(&mut self.tx, &ids).await?
+                };
+
+                let mut outcomes = Vec::with_capacity(events.len());
+                let mut new_events: Vec<Loaded> = Vec::new();
+                // Existing events changed by this chunk, in first-change order.
+                let mut updated: Vec<Loaded> = Vec::new();
+                let mut slots: HashMap<Uuid, Slot> = HashMap::new();
+                let mut revisions: Vec<Revision> = Vec::new();
+
+                for mut e in events {
+                    self.stamp(&mut e);
+                    let mut target: Option<Uuid> = None;
+                    for x in &e.external_ids {
+                        if let Some(id) = known.get(&x.0) {
+                            match target {
+                                Some(t) if t != *id => {
+                                    return Err(StoreError::DuplicateExternalId {
+                                        external_id: x.0.clone(),
+                                        existing: *id,
+                                    })
+                                }
+                                _ => target = Some(*id),
+                            }
+                        }
+                    }
+                    let Some(id) = target else {
+                        for x in &e.external_ids {
+                            known.insert(x.0.clone(), e.id);
+                        }
+                        slots.insert(e.id, Slot::New(new_events.len()));
+                        outcomes.push(UpsertOutcome::Created(e.id));
+                        // seq 1 is the synthesised import revision.
+                        new_events.push(Loaded { event: e, last_seq: 1 });
+                        continue;
+                    };
+                    e.id = id;
+                    // The current version: new or changed earlier in this chunk, or stored.
+                    let (current, last_seq): (&Event, u32) = match slots.get(&id) {
+                        Some(Slot::New(i)) => (&new_events[*i].event, new_events[*i].last_seq),
+                        Some(Slot::Updated(i)) => (&updated[*i].event, updated[*i].last_seq),
+                        None => match loaded.get(&id) {
+                            Some(l) => (&l.event, l.last_seq),
+                            None => {
+                                return Err(corrupt(
+                                    &id.to_string(),
+                                    "an external id points to a missing event",
+                                ))
+                            }
+                        },
+                    };
+                    let changes = diff_events(Some(current), &e);
+                    if changes.is_empty() {
+                        outcomes.push(UpsertOutcome::Unchanged(id));
+                        continue;
+                    }
+                    let new = with_update_audit(e, current, &self.batch.by, self.at);
+                    let seq = last_seq + 1;
+                    for x in &new.external_ids {
+                        known.insert(x.0.clone(), id);
+                    }
+                    revisions.push(Revision {
+                        id: Uuid::now_v7(),
+                        event_id: id,
+                        seq,
+                        action: RevisionAction::Update,
+                        by: self.batch.by.clone(),
+                        at: self.at,
+                        reason: Some(format!("re-import batch {}", self.batch.id)),
+                        batch_id: Some(self.batch.id),
+                        changes,
+                    });
+                    match slots.get(&id) {
+                        // Created then changed within this chunk: store the last version.
+                        Some(Slot::New(i)) => {
+                            new_events[*i] = Loaded {
+                                event: new,
+                                last_seq: seq,
+                            }
+                        }
+                        Some(Slot::Updated(i)) => {
+                            updated[*i] = Loaded {
+                                event: new,
+                                last_seq: seq,
+                            }
+                        }
+                        None => {
+                            loaded.remove(&id);
+                            slots.insert(id, Slot::Updated(updated.len()));
+                            updated.push(Loaded {
+                                event: new,
+                                last_seq: seq,
+                            });
+                        }
+                    }
+                    outcomes.push(UpsertOutcome::Updated(id));
+                }
+
+                // Write: new events in multi-row statements, then changed ones.
+                if !new_events.is_empty() {
+                    let mut rows = Vec::with_capacity(new_events.len());
+                    let mut pairs = Vec::with_capacity(new_events.len());
+                    for n in &new_events {
+                        rows.push(EventRow::from_event(&n.event, Some(self.batch.id))?);
+                        pairs.extend(external_id_pairs(&n.event));
+                    }
+                    insert_events(&mut self.tx, rows).await?;
+                    insert_external_ids(&mut self.tx, pairs).await?;
+                }
+                for u in &updated {
+                    update_event_row(&mut self.tx, EventRow::from_event(&u.event, None)?).await?;
+                    replace_external_ids(&mut self.tx, &u.event).await?;
+                }
+                insert_revisions(&mut self.tx, &revisions).await?;
+                Ok(outcomes)
+            }
+
+            async fn commit(mut self: Box<Self>, batch: &ImportBatch) -> Result<()> {
+                insert_batch(&mut self.tx, batch).await?;
+                self.tx.commit().await?;
+                Ok(())
+            }
+
+            async fn rollback(self: Box<Self>) -> Result<()> {
+                self.tx.rollback().await?;
+                Ok(())
+            }
+        }
+
+    };
+}
+
+pub(crate) use impl_store;

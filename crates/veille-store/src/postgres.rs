@@ -1,0 +1,89 @@
+//! PostgreSQL, for multi-user deployments.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::ConnectOptions as _;
+use std::str::FromStr;
+
+/// A [`Store`](crate::Store) on a PostgreSQL server.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: sqlx::PgPool,
+    /// The schema this store was confined to by [`PgStore::connect_in_schema`].
+    schema: Option<String>,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…`) and runs the migrations in the default schema.
+    pub async fn connect(url: &str) -> crate::Result<Self> {
+        let opts = PgConnectOptions::from_str(url)?;
+        Self::connect_with(opts, None).await
+    }
+
+    /// Connects to `url` with every pooled connection's `search_path` set to `schema`,
+    /// creating the schema if needed, and runs the migrations there. Tests use one fresh
+    /// schema each so they can run in parallel on one database. `schema` must be
+    /// letters, digits and `_`.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> crate::Result<Self> {
+        if schema.is_empty()
+            || !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(sqlx::Error::Configuration(
+                format!("schema name '{schema}' must be letters, digits and _").into(),
+            )
+            .into());
+        }
+        let base = PgConnectOptions::from_str(url)?;
+        let mut conn = base.connect().await?;
+        sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+            .execute(&mut conn)
+            .await?;
+        sqlx::Connection::close(conn).await?;
+        let opts = base.options([("search_path", schema)]);
+        Self::connect_with(opts, Some(schema.to_string())).await
+    }
+
+    async fn connect_with(opts: PgConnectOptions, schema: Option<String>) -> crate::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool, schema })
+    }
+
+    /// Drops the schema given to [`PgStore::connect_in_schema`] with everything in it,
+    /// and closes the pool. Does nothing to a store opened with [`PgStore::connect`].
+    pub async fn drop_schema(&self) -> crate::Result<()> {
+        if let Some(schema) = &self.schema {
+            sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                .execute(&self.pool)
+                .await?;
+            self.pool.close().await;
+        }
+        Ok(())
+    }
+
+    /// The connection pool, for tools that need raw access.
+    pub fn pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+crate::engine::impl_store!(
+    PgStore,
+    PgImportSession,
+    sqlx::Postgres,
+    Backend::Postgres,
+    65535
+);
