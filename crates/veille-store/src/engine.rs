@@ -318,6 +318,13 @@ macro_rules! impl_store {
             ) -> Result<Revision> {
                 validate(event)?;
                 let mut tx = self.begin_write().await?;
+                let exists = sqlx::query("SELECT 1 FROM events WHERE id = $1")
+                    .bind(event.id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_some() {
+                    return Err(StoreError::AlreadyExists(event.id));
+                }
                 check_external_ids(&mut tx, event).await?;
                 insert_events(&mut tx, vec![EventRow::from_event(event, None)?]).await?;
                 insert_external_ids(&mut tx, external_id_pairs(event)).await?;

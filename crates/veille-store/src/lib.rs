@@ -66,6 +66,9 @@ pub enum StoreError {
         /// The event that already has it.
         existing: Uuid,
     },
+    /// An event with this id already exists (on create).
+    #[error("an event with id {0} already exists")]
+    AlreadyExists(Uuid),
     /// The event was already retracted.
     #[error("event {0} is already retracted")]
     AlreadyRetracted(Uuid),
