@@ -89,6 +89,7 @@ pub struct GedReader<R: Read> {
     rows: CsvRows<R>,
     ctx: MapContext,
     format: &'static str,
+    first: Option<Result<crate::csvread::RawRow, IngestError>>,
 }
 
 impl<R: Read> GedReader<R> {
@@ -96,10 +97,21 @@ impl<R: Read> GedReader<R> {
     pub fn new(file: &str, input: R, ctx: MapContext) -> Result<Self, IngestError> {
         let rows = CsvRows::new(file, input)?;
         rows.require(&GED_COLUMNS)?;
+        let mut rows = rows;
+        // Peek at the first row: `active_year` true/false marks a candidate file.
+        let first = rows.next_row();
+        let mut format = "ged";
+        if let (Some(Ok(raw)), Some(i)) = (&first, rows.col("active_year")) {
+            let v = raw.fields.get(i).map(|s| s.trim().to_ascii_lowercase());
+            if matches!(v.as_deref(), Some("true") | Some("false")) {
+                format = "ged-candidate";
+            }
+        }
         Ok(GedReader {
             rows,
             ctx,
-            format: "ged",
+            format,
+            first,
         })
     }
 }
@@ -108,7 +120,11 @@ impl<R: Read> Iterator for GedReader<R> {
     type Item = Result<ParsedRow, IngestError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let raw = match self.rows.next_row()? {
+        let next = match self.first.take() {
+            Some(first) => first,
+            None => self.rows.next_row()?,
+        };
+        let raw = match next {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
@@ -121,13 +137,7 @@ impl<R: Read> Iterator for GedReader<R> {
                     headers: self.rows.headers(),
                     fields: &raw.fields,
                 };
-                let r = map_ged_row(&row, &self.ctx).map_err(|e| vec![e]);
-                if let Ok(ev) = &r {
-                    if ev.provenance.as_ref().map(|p| p.format.as_str()) == Some("ged-candidate") {
-                        self.format = "ged-candidate";
-                    }
-                }
-                r
+                map_ged_row(&row, &self.ctx).map_err(|e| vec![e])
             }
         };
         Some(Ok(ParsedRow {

@@ -1,6 +1,8 @@
 //! DB-less tests: every reader on real GED files, invented ACLED-shaped files and crafted
 //! bad files, with exact messages; plus a random-bytes test that no reader panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may panic
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use veille_ingest::*;
