@@ -84,6 +84,7 @@ impl<R: Read> Iterator for AcledReader<R> {
                     file: self.rows.file(),
                     line: raw.line,
                     headers: self.rows.headers(),
+                    index: self.rows.index(),
                     fields: &raw.fields,
                 };
                 map_acled_row(&row, &self.ctx).map_err(|e| vec![e])
@@ -245,7 +246,7 @@ pub fn map_acled_row(row: &Row, ctx: &MapContext) -> Result<Event, RowError> {
     let mut killed = CasualtyFigure::default();
     if let Some(n) = fatalities {
         killed.total = Some(Count::exact(n));
-        let civilians_targeted = if row.headers.iter().any(|h| h == "civilian_targeting") {
+        let civilians_targeted = if row.index.contains_key("civilian_targeting") {
             !row.get("civilian_targeting").is_empty()
         } else {
             inter2 == Some(InterCode::Civilians)

@@ -181,6 +181,11 @@ impl<R: Read> CsvRows<R> {
         &self.headers
     }
 
+    /// Lower-case column name → index (first occurrence).
+    pub fn index(&self) -> &HashMap<String, usize> {
+        &self.index
+    }
+
     /// The HXL tags of the skipped tag row, if any.
     pub fn hxl_tags(&self) -> &[String] {
         &self.hxl_tags
@@ -281,9 +286,10 @@ impl<R: Read> CsvRows<R> {
 
 fn csv_err(file: &str, e: csv::Error) -> IngestError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let text = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(io) => IngestError::io(file, io),
-        other => IngestError::Header(RowError::new(file, line, "row", format!("{other:?}"))),
+        _ => IngestError::Header(RowError::new(file, line, "row", text)),
     }
 }
 
@@ -293,19 +299,21 @@ pub struct Row<'a> {
     pub file: &'a str,
     /// Line where the record starts.
     pub line: u64,
-    /// Column name → index (lower-case names).
+    /// The header names, in order.
     pub headers: &'a [String],
+    /// Lower-case column name → index.
+    pub index: &'a HashMap<String, usize>,
     /// The fields.
     pub fields: &'a [String],
 }
 
 impl<'a> Row<'a> {
-    /// The raw text of a column ("" when the column is absent), untrimmed.
+    /// The raw text of a column ("" when the column is absent), untrimmed. `col` is a
+    /// lower-case column name.
     pub fn raw(&self, col: &str) -> &'a str {
-        self.headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(col))
-            .and_then(|i| self.fields.get(i))
+        self.index
+            .get(col)
+            .and_then(|i| self.fields.get(*i))
             .map(|s| s.as_str())
             .unwrap_or("")
     }

@@ -81,7 +81,7 @@ pub enum IngestError {
     },
     /// Rows were invalid and nothing was imported (all-or-nothing). At most
     /// [`MAX_LISTED_ERRORS`] are listed; `more` counts the rest.
-    #[error("{} invalid row(s), nothing imported:\n{}", errors.len() as u64 + more, list_errors(errors, more))]
+    #[error("{} row error(s); nothing was imported:\n{}", errors.len() as u64 + more, list_errors(errors, more))]
     Invalid {
         /// The row errors, in file order.
         errors: Vec<RowError>,

@@ -16,6 +16,15 @@
 //!   `source_headline` lists, graded F6 (cannot be judged): GED does not grade sources.
 //! - verification: release rows `verified`; candidate `Clear` → `partially_verified`,
 //!   any other candidate `code_status` → `unverified`. Sensitivity `public`.
+//! - notes = `source_headline` (the model's rule when no notes exist).
+//! - Columns with no model field of their own are kept only in `provenance.original`
+//!   (the whole row is always kept): relid, year, conflict_*, dyad_*, side_*_dset_id,
+//!   number_of_sources (checked: −1 or more; −1 means pre-1997), source_original,
+//!   geom_wkt, country (name), region, event_clarity. `active_year` decides the
+//!   provenance format (`ged` for 1/0, `ged-candidate` for true/false); `gwnoa`/`gwnob`
+//!   decide the inter codes; `source_article` is read when the lists have no office.
+//! - Rows whose counts break `low ≤ best ≤ high` are rejected (13 rows of the GED 23.1
+//!   global sample do); `best` is not re-checked against the sum of the deaths columns.
 
 use crate::common::{parse_date, EventReader, MapContext, ParsedRow};
 use crate::countries;
@@ -135,6 +144,7 @@ impl<R: Read> Iterator for GedReader<R> {
                     file: self.rows.file(),
                     line: raw.line,
                     headers: self.rows.headers(),
+                    index: self.rows.index(),
                     fields: &raw.fields,
                 };
                 map_ged_row(&row, &self.ctx).map_err(|e| vec![e])

@@ -210,6 +210,7 @@ impl<R: Read> Iterator for VeilleCsvReader<R> {
                     file: self.rows.file(),
                     line: raw.line,
                     headers: self.rows.headers(),
+                    index: self.rows.index(),
                     fields: &raw.fields,
                 };
                 map_veille_row(&row, &self.ctx).map_err(|e| vec![e])

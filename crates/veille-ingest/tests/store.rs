@@ -252,7 +252,7 @@ async fn invalid_rows_roll_back_everything_by_default() {
     assert_eq!(
         err.to_string(),
         format!(
-            "2 invalid row(s), nothing imported:\n\
+            "2 row error(s); nothing was imported:\n\
              {f}:2: deaths_b: 'x' is not a non-negative whole number\n\
              {f}:4: latitude: latitude -100 is outside -90..90"
         )
