@@ -370,3 +370,158 @@ fn no_reader_panics_on_random_or_mangled_bytes() {
         }
     }
 }
+
+/// An event with every optional part filled, including awkward text.
+fn maximal_event() -> Event {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    let d = NaiveDate::from_ymd_opt(2019, 3, 23).unwrap();
+    let now = Utc.with_ymd_and_hms(2019, 3, 24, 8, 30, 15).unwrap();
+    let mut e = Event::new(d, SubEventType::Attack, "MLI", "analyst@ngo", now);
+    e.external_ids = vec![
+        ExternalId::new("acled", "MLI99999"),
+        ExternalId::new("ged", "999999"),
+    ];
+    e.date_end = NaiveDate::from_ymd_opt(2019, 3, 25).unwrap();
+    e.date_precision = DatePrecision::Days;
+    e.location = Location {
+        place_name: Some("Ogossagou, \"Peul\" quarter".into()),
+        where_description: Some("line one\n\nline three; with ; semicolons".into()),
+        admin1: Some(AdminUnit {
+            name: "Mopti".into(),
+            code: Some("ML-5".into()),
+        }),
+        admin2: Some(AdminUnit::named("Bankass")),
+        admin3: Some(AdminUnit {
+            name: "Ségué".into(),
+            code: Some("0405".into()),
+        }),
+        admin_vintage: Some("naturalearth-pre2016".into()),
+        admin_approximate: true,
+        latitude: Some(14.123456789),
+        longitude: Some(-3.000000001),
+        geo_precision: GeoPrecision::Near,
+        country: "MLI".into(),
+        priogrid_gid: Some(150112),
+    };
+    e.violence_type = Some(ViolenceType::OneSided);
+    e.actors = vec![ActorParticipation {
+        actor_id: Some("dan-na-ambassagou".into()),
+        name: "Dan Na Ambassagou".into(),
+        role: ActorRole::Perpetrator,
+        side: Some(Side::A),
+        attribution: Attribution::Attributed,
+        inter_code: Some(InterCode::IdentityMilitias),
+        source_actor_id: Some("6020".into()),
+    }];
+    e.casualties.killed.total = Some(Count {
+        low: 150,
+        best: 157,
+        high: 160,
+    });
+    e.casualties
+        .killed
+        .by_category
+        .insert(VictimCategory::Civilians, Count::exact(157));
+    e.casualties.injured.total = Some(Count::exact(65));
+    e.casualties.abducted.by_category.insert(
+        VictimCategory::Unknown,
+        Count {
+            low: 1,
+            best: 2,
+            high: 3,
+        },
+    );
+    e.sources = vec![Source {
+        publisher: "MINUSMA".into(),
+        url: Some("https://example.invalid/report".into()),
+        date: NaiveDate::from_ymd_opt(2019, 5, 2),
+        headline: Some("Rapport, \"spécial\"".into()),
+        reliability: Reliability::B,
+        credibility: Credibility::ProbablyTrue,
+    }];
+    e.verification = VerificationStatus::Disputed;
+    e.sensitivity = Sensitivity::StrictlyConfidential;
+    e.notes = "  Notes with \"quotes\",\ncommas and é à ü  ".into();
+    e.tags = vec!["market day".into(), "convoy".into()];
+    e.provenance = Some(Provenance {
+        format: "acled".into(),
+        batch_id: Some(uuid::Uuid::now_v7()),
+        original: [("notes".to_string(), "raw \"text\"\n".to_string())]
+            .into_iter()
+            .collect(),
+    });
+    e.audit.updated_by = "editor@ngo".into();
+    e.audit.updated_at = Utc.with_ymd_and_hms(2020, 1, 2, 3, 4, 5).unwrap()
+        + chrono::Duration::nanoseconds(123_456_789);
+    e
+}
+
+#[test]
+fn veille_csv_and_geojson_round_trip_every_field() {
+    let e = maximal_event();
+    assert_eq!(e.validate(), Ok(()));
+    let dir = tempfile::tempdir().unwrap();
+
+    let csv_path = dir.path().join("one.csv");
+    let mut buf = Vec::new();
+    {
+        let mut w = veille_ingest::veille_csv::VeilleCsvWriter::new(&mut buf).unwrap();
+        w.write(&e).unwrap();
+        w.finish().unwrap();
+    }
+    std::fs::write(&csv_path, &buf).unwrap();
+    let (back, errors) = read_file(&csv_path, None, MapContext::new("other")).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(back, vec![e.clone()]);
+
+    let gj = dir.path().join("one.geojson");
+    let mut buf = Vec::new();
+    {
+        let mut w = veille_ingest::geojson::GeoJsonWriter::new(&mut buf).unwrap();
+        w.write(&e).unwrap();
+        let mut no_coords = e.clone();
+        no_coords.id = uuid::Uuid::now_v7();
+        no_coords.location.latitude = None;
+        no_coords.location.longitude = None;
+        w.write(&no_coords).unwrap();
+        w.finish().unwrap();
+    }
+    std::fs::write(&gj, &buf).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+    assert_eq!(
+        v["features"][0]["geometry"]["coordinates"],
+        serde_json::json!([-3.000000001, 14.123456789])
+    );
+    assert!(v["features"][1]["geometry"].is_null());
+    assert_eq!(v["features"][0]["properties"]["admin1"], "Mopti");
+    assert_eq!(v["features"][0]["properties"]["civilians_killed"], 157);
+    let (back, errors) = read_file(&gj, None, MapContext::new("other")).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(back[0], e);
+    assert_eq!(back.len(), 2);
+}
+
+#[test]
+fn a_spreadsheet_edit_of_killed_columns_wins_over_the_json() {
+    let e = maximal_event();
+    let rec = veille_ingest::veille_csv::event_to_record(&e);
+    let cols = veille_ingest::veille_csv::VEILLE_COLUMNS;
+    let mut rec = rec;
+    let i = cols.iter().position(|c| *c == "killed_best").unwrap();
+    rec[i] = "158".into();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cols).unwrap();
+    w.write_record(&rec).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("edited.csv");
+    std::fs::write(&p, w.into_inner().unwrap()).unwrap();
+    let (back, _) = read_file(&p, None, MapContext::new("t")).unwrap();
+    assert_eq!(
+        back[0].casualties.killed.total,
+        Some(Count {
+            low: 150,
+            best: 158,
+            high: 160
+        })
+    );
+}
