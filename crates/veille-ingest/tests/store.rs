@@ -461,3 +461,46 @@ async fn export_pages_and_honours_limit_and_offset() {
         6
     );
 }
+
+#[tokio::test]
+async fn more_than_a_thousand_errors_are_capped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite(&dir, "cap.db").await;
+    let text = std::fs::read_to_string(fx("ged/ged231_sample1000_mali.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap();
+    assert!(row.starts_with("12989,MLI-1991-3-432-6,1991,1,Clear,3,"));
+    let mut out = format!("{header}\n");
+    for i in 0..1005 {
+        let bad = row
+            .replacen("12989,", &format!("{},", 900000 + i), 1)
+            .replacen(",Clear,3,", ",Clear,7,", 1);
+        out.push_str(&bad);
+        out.push('\n');
+    }
+    let p = dir.path().join("many.csv");
+    std::fs::write(&p, out).unwrap();
+    let err = import(store.as_ref(), &p, &opts()).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("1005 row error(s); nothing was imported:\n"));
+    assert!(
+        msg.ends_with("\n... and 5 more errors"),
+        "{}",
+        &msg[msg.len() - 100..]
+    );
+    match err {
+        IngestError::Invalid { errors, more } => {
+            assert_eq!((errors.len(), more), (1000, 5));
+            assert_eq!(
+                errors[999].to_string(),
+                format!(
+                    "{}:1001: type_of_violence: unknown type_of_violence '7' (expected 1, 2 or 3)",
+                    p.display()
+                )
+            );
+        }
+        other => panic!("unexpected {other}"),
+    }
+    assert_eq!(store.count_events(&all()).await.unwrap(), 0);
+}
