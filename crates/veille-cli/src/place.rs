@@ -1,19 +1,472 @@
-//! `veille place ...` subcommands.
+//! `veille place ...` subcommands: resolve names, reverse-geocode points, validate
+//! boundary files and user places, evaluate accuracy against GED, and benchmark.
+//!
+//! Gazetteer data: "Data from GeoNames (https://www.geonames.org/), CC BY 4.0".
+//! Boundaries: Natural Earth (public domain).
 
 use crate::Global;
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use clap::Subcommand;
+use std::path::PathBuf;
+use std::time::Instant;
+use veille_geo::{
+    eval, Boundaries, Geo, Hints, LayerSpec, ResolutionStatus, UserPlace, GEONAMES_ATTRIBUTION,
+};
 
 /// `veille place` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PlaceCommand {
-    /// Placeholder until implemented.
-    Todo,
+    /// Resolve a place name ("Ogossagou", "near Mopti", "between Sévaré and Mopti",
+    /// "Bankass cercle") to ranked candidates.
+    Resolve {
+        /// The name or phrase.
+        name: String,
+        /// Admin1 (region) hint, e.g. Mopti.
+        #[arg(long)]
+        admin1: Option<String>,
+        /// Country hint, ISO alpha-3 (MLI) or alpha-2.
+        #[arg(long)]
+        country: Option<String>,
+        /// A place the event is near.
+        #[arg(long)]
+        near: Option<String>,
+        /// Maximum candidates.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Extra GeoNames dumps to load (.txt or .txt.gz), e.g. neighbours' BF.txt.gz.
+        #[arg(long = "gazetteer")]
+        gazetteers: Vec<PathBuf>,
+    },
+    /// Reverse-geocode a point: admin1, admin2, nearest place, country, PRIO-GRID gid.
+    At {
+        /// Latitude.
+        #[arg(allow_hyphen_values = true)]
+        lat: f64,
+        /// Longitude.
+        #[arg(allow_hyphen_values = true)]
+        lon: f64,
+    },
+    /// Validate a GeoJSON boundary file as one admin level of one vintage and report what
+    /// would be loaded (storing user boundaries in the database is not implemented yet).
+    LoadBoundaries {
+        /// The GeoJSON FeatureCollection.
+        file: PathBuf,
+        /// Admin level (1 region, 2 cercle, 3 commune).
+        #[arg(long)]
+        level: u8,
+        /// Vintage id, e.g. 2016.
+        #[arg(long)]
+        vintage: String,
+        /// Property with the unit name.
+        #[arg(long)]
+        name_prop: String,
+        /// Property with the unit code.
+        #[arg(long)]
+        code_prop: String,
+        /// Prefix to strip from codes (e.g. "ML.").
+        #[arg(long)]
+        strip_prefix: Option<String>,
+        /// Country of the layer (ISO alpha-3).
+        #[arg(long)]
+        country: Option<String>,
+    },
+    /// Validate a user place and show how it would be indexed (persisting it with
+    /// revisions is the store's job, not implemented yet).
+    Add {
+        /// Name.
+        name: String,
+        /// Latitude.
+        #[arg(allow_hyphen_values = true)]
+        lat: f64,
+        /// Longitude.
+        #[arg(allow_hyphen_values = true)]
+        lon: f64,
+        /// Stable id (default: derived from the name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Alternate names (repeatable).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Country, ISO alpha-2.
+        #[arg(long, default_value = "ML")]
+        country: String,
+        /// GeoNames feature class.
+        #[arg(long, default_value = "P")]
+        feature_class: String,
+        /// GeoNames feature code.
+        #[arg(long, default_value = "PPL")]
+        feature_code: String,
+        /// GeoNames admin1 code; default: from the polygons.
+        #[arg(long)]
+        admin1: Option<String>,
+    },
+    /// Accuracy against real UCDP GED rows (where_prec 1–2), and admin1 agreement.
+    Evaluate {
+        /// GED CSV files (default: the GED files under data/ucdp or ../shared/data).
+        #[arg(long = "ged")]
+        ged: Vec<PathBuf>,
+        /// List every row.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Benchmark name resolutions/s and point-in-polygon lookups/s (medians of runs).
+    Bench {
+        /// Runs per measurement (median reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
 }
 
 /// Runs one `veille place` subcommand.
-pub async fn run(cmd: PlaceCommand, _global: &Global) -> Result<()> {
+pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
     match cmd {
-        PlaceCommand::Todo => Ok(()),
+        PlaceCommand::Resolve {
+            name,
+            admin1,
+            country,
+            near,
+            limit,
+            gazetteers,
+        } => {
+            let mut geo = Geo::shipped()?;
+            for g in &gazetteers {
+                geo.gazetteer.load_path(g)?;
+            }
+            let hints = Hints {
+                admin1,
+                country,
+                near,
+                limit: Some(limit),
+            };
+            let r = geo.resolve(&name, &hints);
+            if global.json {
+                return print_json(&r);
+            }
+            let status = match r.status {
+                ResolutionStatus::Resolved => "resolved",
+                ResolutionStatus::Ambiguous => "AMBIGUOUS — choose a candidate or add a hint",
+                ResolutionStatus::NotFound => "not found",
+            };
+            println!("{:?}: {status}", r.query);
+            for n in &r.notes {
+                println!("  note: {n}");
+            }
+            for (i, c) in r.candidates.iter().enumerate() {
+                let a1 = c.place.admin1.as_ref().map(|a| a.1.as_str()).unwrap_or("?");
+                let a2 = c.place.admin2.as_ref().map(|a| a.1.as_str()).unwrap_or("?");
+                println!(
+                    "{:>2}. {:<28} {:>9.5} {:>10.5}  {} {}/{}  {}  score {:.3}  precision {}",
+                    i + 1,
+                    c.place.name,
+                    c.place.latitude,
+                    c.place.longitude,
+                    c.place.country_code,
+                    a1,
+                    a2,
+                    c.place.feature,
+                    c.score,
+                    c.precision.code()
+                );
+                println!("      {} [{}]", c.reason, c.place.id);
+            }
+            println!("{GEONAMES_ATTRIBUTION}");
+            Ok(())
+        }
+        PlaceCommand::At { lat, lon } => {
+            let geo = Geo::shipped()?;
+            let r = geo.at(lat, lon)?;
+            if global.json {
+                return print_json(&r);
+            }
+            println!("point        {lat}, {lon}");
+            match &r.country {
+                Some(c) if r.country_approximate => println!("country      {c} (approximate: nearest place)"),
+                Some(c) => println!("country      {c}"),
+                None => println!("country      unknown"),
+            }
+            match &r.admin1 {
+                Some(a) => println!("admin1       {} (code {}, vintage {}, {})", a.name, a.code, a.vintage, a.method),
+                None => println!("admin1       unknown (outside all loaded boundaries)"),
+            }
+            match &r.admin2 {
+                Some(a) => println!("admin2       {} (code {}; {})", a.name, a.code, a.method),
+                None => println!("admin2       unknown"),
+            }
+            if let Some((p, d)) = &r.nearest_place {
+                println!("nearest      {} ({}, {}) {d:.1} km", p.name, p.feature, p.id);
+            }
+            match r.priogrid_gid {
+                Some(g) => println!("priogrid_gid {g}"),
+                None => println!("priogrid_gid -"),
+            }
+            Ok(())
+        }
+        PlaceCommand::LoadBoundaries {
+            file,
+            level,
+            vintage,
+            name_prop,
+            code_prop,
+            strip_prefix,
+            country,
+        } => {
+            let spec = LayerSpec {
+                level,
+                vintage,
+                name_prop,
+                code_prop,
+                code_strip_prefix: strip_prefix,
+                country,
+                source: file.display().to_string(),
+            };
+            let b = Boundaries::load_path(&file, &spec)?;
+            if global.json {
+                return print_json(&serde_json::json!({
+                    "file": b.file(), "level": b.level(), "vintage": b.vintage(),
+                    "units": b.units(), "vertices": b.vertex_count(), "bbox": b.bbox(),
+                    "persisted": false,
+                }));
+            }
+            println!(
+                "{}: valid; {} units, {} vertices, level {}, vintage {}",
+                b.file(),
+                b.units().len(),
+                b.vertex_count(),
+                b.level(),
+                b.vintage()
+            );
+            for (n, c) in b.units() {
+                println!("  {c:<12} {n}");
+            }
+            println!("(not persisted: storing user boundary layers in the database is not implemented yet)");
+            Ok(())
+        }
+        PlaceCommand::Add {
+            name,
+            lat,
+            lon,
+            id,
+            aliases,
+            country,
+            feature_class,
+            feature_code,
+            admin1,
+        } => {
+            let mut geo = Geo::shipped()?;
+            let rg = geo.at(lat, lon)?;
+            let id = id.unwrap_or_else(|| veille_geo::normalize::key(&name));
+            let u = UserPlace {
+                id,
+                name,
+                alternate_names: aliases,
+                latitude: lat,
+                longitude: lon,
+                feature_class,
+                feature_code,
+                country_code: country,
+                admin1_code: admin1.or_else(|| rg.admin1.as_ref().map(|a| a.code.clone())),
+                admin2_code: rg.admin2.as_ref().map(|a| a.code.clone()),
+                population: 0,
+                note: None,
+            };
+            let pid = geo.gazetteer.add_place(&u)?;
+            let check = geo.resolve(&u.name, &Hints::default());
+            if global.json {
+                return print_json(&serde_json::json!({"place": u, "id": pid, "resolves_to": check, "persisted": false}));
+            }
+            println!("valid user place {pid}: {} at {lat}, {lon}", u.name);
+            if let Some(c) = check.candidates.iter().find(|c| c.place.id == pid) {
+                println!("  would resolve with score {:.3}: {}", c.score, c.reason);
+            }
+            if check.status == ResolutionStatus::Ambiguous {
+                println!("  note: the name would be ambiguous with existing places:");
+                for c in check.candidates.iter().take(5) {
+                    println!("    {} ({}) {:.4},{:.4}", c.place.name, c.place.id, c.place.latitude, c.place.longitude);
+                }
+            }
+            println!("(not persisted: user places are stored with revisions by the store, not implemented yet)");
+            Ok(())
+        }
+        PlaceCommand::Evaluate { ged, verbose } => {
+            let geo = Geo::shipped()?;
+            let paths = if ged.is_empty() { default_ged()? } else { ged };
+            let mut files = Vec::new();
+            for p in &paths {
+                let t = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+                files.push((p.display().to_string(), t));
+            }
+            let rep = eval::evaluate(&geo, &files);
+            if global.json {
+                return print_json(&rep);
+            }
+            let pct = eval::EvalReport::pct;
+            println!("GED files: {}", rep.files.join(", "));
+            println!("rows with where_prec 1–2: {}", rep.rows);
+            println!(
+                "  resolved unambiguously within 10 km: {} / {} = {:.1}%",
+                rep.within_10km, rep.rows, pct(rep.within_10km, rep.rows)
+            );
+            println!(
+                "  top candidate within 10 km (incl. ambiguous): {} = {:.1}%",
+                rep.top_within_10km,
+                pct(rep.top_within_10km, rep.rows)
+            );
+            println!(
+                "  without the adm_1 hint, resolved within 10 km: {} = {:.1}%",
+                rep.within_10km_no_hint,
+                pct(rep.within_10km_no_hint, rep.rows)
+            );
+            println!(
+                "  resolved {}, ambiguous {}, not found {}",
+                rep.resolved, rep.ambiguous, rep.not_found
+            );
+            let agree = rep.admin1_exact + rep.admin1_vintage;
+            println!(
+                "admin1 from polygons vs GED adm_1 ({} rows with adm_1): agree {} = {:.1}% (exact {}, via 2016 crosswalk {}), outside polygons {}, disagree {}",
+                rep.admin1_rows,
+                agree,
+                pct(agree, rep.admin1_rows),
+                rep.admin1_exact,
+                rep.admin1_vintage,
+                rep.admin1_outside,
+                rep.admin1_disagree.len()
+            );
+            for (id, a, p) in &rep.admin1_disagree {
+                println!("  disagree: GED {id}: adm_1 {a:?}, polygon {p:?}");
+            }
+            for d in &rep.details {
+                let bad = d.distance_km.is_none_or(|x| x > 10.0);
+                if verbose || bad {
+                    println!(
+                        "  {} {:?} [{}] → {:?} {:?} {}",
+                        d.id,
+                        d.text,
+                        d.adm_1,
+                        d.status,
+                        d.resolved,
+                        d.top_distance_km.map(|x| format!("{x:.1} km")).unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        PlaceCommand::Bench { runs } => bench(runs.max(1), global),
     }
+}
+
+fn default_ged() -> Result<Vec<PathBuf>> {
+    for dir in ["data/ucdp", "../shared/data/ucdp_ged_mali", "/work/shared/data/ucdp_ged_mali"] {
+        let a = PathBuf::from(dir).join("ged231_sample1000_mali.csv");
+        let b = PathBuf::from(dir).join("ged_candidate_v26_0_7_mali_extract.csv");
+        if a.exists() && b.exists() {
+            return Ok(vec![a, b]);
+        }
+    }
+    bail!("no GED files found in data/ucdp or ../shared/data/ucdp_ged_mali; pass --ged FILE")
+}
+
+fn vm_hwm_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn bench(runs: usize, global: &Global) -> Result<()> {
+    let t0 = Instant::now();
+    let geo = Geo::shipped()?;
+    let load_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let rss_after_load = vm_hwm_kb();
+    // Real names from the GED rows and the variant classes the resolver handles.
+    let names = [
+        "Ogossagou", "Ogossogou", "Tombouctou", "Timbuktu", "Ségou", "SEGOU", "Segou", "Mopti",
+        "Sévaré", "Sevare", "Kidal", "Gao", "Boulikessi", "Aguelhok", "Aguel-Hoc", "Anefis",
+        "Tabrichate", "Mourdiah", "Hombori", "Diabaly", "Somadougou", "Kouakourou", "Konna",
+        "Djenné", "Djenne", "Tessalit", "Tabankort", "Niono", "Goundam", "Doro", "Denga-Ouro",
+        "Denga Ouro", "N'Djella", "NDjella", "Wolenguéna II", "Wolenguena 2", "Bankass",
+        "Koro", "Bandiagara", "Douentza", "Léré", "Nara", "Siribala", "Péné", "Dansa",
+        "Ménaka", "Menaka", "Kayes", "Sikasso", "Bamako",
+    ];
+    let hints = Hints::default();
+    let mut res_rates = Vec::new();
+    let mut sink = 0usize;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut n = 0usize;
+        while t.elapsed().as_secs_f64() < 0.3 {
+            for nm in &names {
+                sink += geo.resolve(nm, &hints).candidates.len();
+                n += 1;
+            }
+        }
+        res_rates.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+    let fuzzy = ["Ogosagou", "Bandiagra", "Tombouctu", "Douentzaa", "Kouakourouu"];
+    let mut fz_rates = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut n = 0usize;
+        while t.elapsed().as_secs_f64() < 0.2 {
+            for nm in &fuzzy {
+                sink += geo.resolve(nm, &hints).candidates.len();
+                n += 1;
+            }
+        }
+        fz_rates.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+    let layer = geo.layer(1).context("no admin1 layer")?;
+    let bb = layer.bbox();
+    let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut pts = Vec::with_capacity(1_000_000);
+    for _ in 0..1_000_000 {
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let a = (s >> 11) as f64 / (1u64 << 53) as f64;
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let b = (s >> 11) as f64 / (1u64 << 53) as f64;
+        pts.push((bb[1] + a * (bb[3] - bb[1]), bb[0] + b * (bb[2] - bb[0])));
+    }
+    let mut pip_rates = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        for &(lat, lon) in &pts {
+            sink += layer.locate_index(lat, lon).unwrap_or(99);
+        }
+        pip_rates.push(pts.len() as f64 / t.elapsed().as_secs_f64());
+    }
+    let r = median(res_rates);
+    let f = median(fz_rates);
+    let p = median(pip_rates);
+    let hwm = vm_hwm_kb();
+    if global.json {
+        return print_json(&serde_json::json!({
+            "runs": runs, "load_ms": load_ms,
+            "resolutions_per_s": r, "fuzzy_resolutions_per_s": f, "pip_per_s": p,
+            "rss_peak_after_load_kb": rss_after_load, "rss_peak_kb": hwm, "sink": sink,
+        }));
+    }
+    println!("shipped data loaded in {load_ms:.0} ms (Geo::shipped: gazetteer + NE ADM1)");
+    println!("name resolutions/s (median of {runs}, {} real names, exact/variant): {r:.0}", names.len());
+    println!("fuzzy-only resolutions/s (median of {runs}, misspellings): {f:.0}");
+    println!("point-in-polygon lookups/s, one core (median of {runs}, 1M random points in the layer bbox): {p:.0}");
+    if let Some(k) = rss_after_load {
+        println!("peak RSS after loading (VmHWM): {:.1} MB", k as f64 / 1024.0);
+    }
+    if let Some(k) = hwm {
+        println!("peak RSS at end incl. bench buffers (VmHWM): {:.1} MB", k as f64 / 1024.0);
+    }
+    let _ = sink;
+    Ok(())
 }

@@ -1,0 +1,618 @@
+//! Place-name resolution: name plus optional hints → a ranked list of candidates, each
+//! with a score and the reason, and a status that says when the name is ambiguous.
+//!
+//! Matching, best first: exact name; case- and accent-folded ("SEGOU" → Ségou); alternate
+//! names and exonyms ("Tombouctou" → Timbuktu); apostrophe, hyphen, space and Roman
+//! numeral variants ("NGoutjina", "Denga Ouro", "Wolenguéna 2"); then, only when nothing
+//! matched, fuzzy (Jaro-Winkler ≥ [`FUZZY_THRESHOLD`] on the index key).
+//!
+//! Disambiguation adds small, explained adjustments: admin1 hint (allowing for the 2016
+//! reform), country hint (a filter), near-place hint, feature class (populated place
+//! before admin unit before natural feature or site), admin seat, and population.
+//!
+//! Phrases: "near X" / "around X" give precision *near*; "between X and Y" gives the
+//! midpoint with precision *near*; "X region" and "X cercle" (and "cercle de X") resolve to
+//! the admin unit. A trailing descriptor GED adds ("X town", "X village", "X military
+//! camp", …) is stripped when the full text matches nothing.
+//!
+//! When the two best candidates score within [`AMBIGUITY_MARGIN`] and lie more than
+//! [`SAME_PLACE_KM`] apart, the status is [`ResolutionStatus::Ambiguous`] and
+//! [`Resolution::best`] returns `None`: the caller must choose. Nothing is guessed
+//! silently.
+
+use crate::gazetteer::{Gazetteer, NameKind, Place, PlaceSummary, Posting};
+use crate::geo::haversine_km;
+use crate::normalize;
+use crate::vintage;
+use serde::{Deserialize, Serialize};
+use veille_model::GeoPrecision;
+
+/// Minimum Jaro-Winkler similarity for a fuzzy match.
+pub const FUZZY_THRESHOLD: f64 = 0.90;
+/// Score gap under which two far-apart candidates make the name ambiguous.
+pub const AMBIGUITY_MARGIN: f64 = 0.02;
+/// Candidates closer than this are treated as the same place for ambiguity.
+pub const SAME_PLACE_KM: f64 = 10.0;
+
+/// Optional hints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Hints {
+    /// Country, ISO alpha-3 ("MLI") or alpha-2 ("ML"): candidates elsewhere are dropped.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Admin1 name or code ("Mopti", "Segou region", "04"); matched allowing for the
+    /// 2016 reform.
+    #[serde(default)]
+    pub admin1: Option<String>,
+    /// A place the event is near; candidates close to it rank higher.
+    #[serde(default)]
+    pub near: Option<String>,
+    /// Maximum candidates returned (default 10).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// The outcome class of a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolutionStatus {
+    /// One candidate stands out; [`Resolution::best`] returns it.
+    Resolved,
+    /// Several far-apart candidates score alike; see the candidates.
+    Ambiguous,
+    /// Nothing matched.
+    NotFound,
+}
+
+/// One candidate place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The place.
+    pub place: PlaceSummary,
+    /// Score (higher is better; about 0.7–1.2).
+    pub score: f64,
+    /// Why it matched and how it was ranked.
+    pub reason: String,
+    /// How precisely this candidate locates the event.
+    pub precision: GeoPrecision,
+}
+
+/// The answer to a resolution query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// The query as given.
+    pub query: String,
+    /// Resolved, ambiguous or not found.
+    pub status: ResolutionStatus,
+    /// Ranked candidates, best first.
+    pub candidates: Vec<Candidate>,
+    /// Notes on how the query was read ("phrase 'near X'", "stripped ' village'", …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Resolution {
+    /// The winning candidate, only when the status is `Resolved`.
+    pub fn best(&self) -> Option<&Candidate> {
+        match self.status {
+            ResolutionStatus::Resolved => self.candidates.first(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Any,
+    Adm1,
+    Adm2,
+    Adm3,
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suf.len())?;
+    if !s.is_char_boundary(cut) {
+        return None;
+    }
+    let (head, tail) = s.split_at(cut);
+    (normalize::fold(tail) == normalize::fold(suf)).then(|| head.trim_end())
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, pre: &str) -> Option<&'a str> {
+    if s.len() < pre.len() || !s.is_char_boundary(pre.len()) {
+        return None;
+    }
+    let (head, tail) = s.split_at(pre.len());
+    (normalize::fold(head) == normalize::fold(pre) && head.ends_with(' ')).then(|| tail.trim_start())
+}
+
+/// Trailing descriptors GED and others add after a place name.
+pub const DESCRIPTORS: &[&str] = &[
+    " town",
+    " village",
+    " city",
+    " military camp",
+    " military base",
+    " army camp",
+    " camp",
+    " crossroads",
+    " crossroad",
+    " gold-panning site",
+    " gold mine",
+    " mine",
+    " market",
+    " area",
+    " hamlet",
+    " locality",
+    " commune",
+];
+
+/// Strips one trailing descriptor ("Lere town" → "Lere"); `None` if there is none.
+pub fn strip_descriptor(name: &str) -> Option<&str> {
+    DESCRIPTORS
+        .iter()
+        .find_map(|d| strip_suffix_ci(name, d))
+        .filter(|s| !s.is_empty())
+}
+
+/// The precision order: finer first.
+fn rank(p: GeoPrecision) -> u8 {
+    match p {
+        GeoPrecision::Exact => 0,
+        GeoPrecision::Near => 1,
+        GeoPrecision::Admin2 => 2,
+        GeoPrecision::Admin1 => 3,
+        GeoPrecision::Country => 4,
+    }
+}
+
+/// The coarser of two precisions.
+pub fn coarser(a: GeoPrecision, b: GeoPrecision) -> GeoPrecision {
+    if rank(a) >= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// How precisely a place's point locates something at it.
+pub fn place_precision(p: &Place) -> GeoPrecision {
+    match (p.feature_class.as_str(), p.feature_code.as_str()) {
+        ("A", "ADM1") | ("A", "ADM1H") => GeoPrecision::Admin1,
+        ("A", "ADM2") | ("A", "ADM2H") => GeoPrecision::Admin2,
+        ("A", "PCLI") | ("A", "PCL") => GeoPrecision::Country,
+        ("A", _) => GeoPrecision::Near,
+        ("P", _) | ("S", _) | ("H", _) => GeoPrecision::Exact,
+        _ => GeoPrecision::Near,
+    }
+}
+
+fn iso2(country: &str) -> String {
+    let c = country.trim().to_ascii_uppercase();
+    match c.as_str() {
+        "MLI" => "ML",
+        "BFA" => "BF",
+        "NER" => "NE",
+        "MRT" => "MR",
+        "SEN" => "SN",
+        "GIN" => "GN",
+        "CIV" => "CI",
+        "DZA" => "DZ",
+        "NGA" => "NG",
+        "TCD" => "TD",
+        "BEN" => "BJ",
+        "TGO" => "TG",
+        "GHA" => "GH",
+        _ => return c,
+    }
+    .to_string()
+}
+
+struct Scored {
+    place: u32,
+    score: f64,
+    reason: String,
+}
+
+/// Resolves a query against a gazetteer.
+pub fn resolve(g: &Gazetteer, query: &str, hints: &Hints) -> Resolution {
+    let q = query.trim().trim_matches(|c| c == '"' || c == '“' || c == '”').trim();
+    let mut notes = Vec::new();
+    // "between X and Y"
+    if let Some(rest) = strip_prefix_ci(q, "between ").or_else(|| strip_prefix_ci(q, "entre ")) {
+        let lower = rest.to_lowercase();
+        let sep = lower.find(" and ").map(|i| (i, 5)).or_else(|| lower.find(" et ").map(|i| (i, 4)));
+        if let Some((i, n)) = sep {
+            if rest.is_char_boundary(i) && rest.is_char_boundary(i + n) {
+                return between(g, query, &rest[..i], &rest[i + n..], hints);
+            }
+        }
+    }
+    let mut name = q;
+    let mut near = false;
+    for p in [
+        "near ",
+        "nearby ",
+        "around ",
+        "close to ",
+        "outside ",
+        "in the vicinity of ",
+        "près de ",
+        "pres de ",
+        "aux environs de ",
+        "vers ",
+    ] {
+        if let Some(r) = strip_prefix_ci(name, p) {
+            name = r;
+            near = true;
+            notes.push(format!("phrase \"{}X\": precision near", p));
+            break;
+        }
+    }
+    let mut filter = Filter::Any;
+    for (suf, f) in [
+        (" region", Filter::Adm1),
+        (" région", Filter::Adm1),
+        (" cercle", Filter::Adm2),
+        (" circle", Filter::Adm2),
+    ] {
+        if let Some(r) = strip_suffix_ci(name, suf) {
+            if !r.is_empty() {
+                name = r;
+                filter = f;
+                notes.push(format!("phrase \"X{suf}\": admin unit only"));
+                break;
+            }
+        }
+    }
+    if filter == Filter::Any {
+        for (pre, f) in [
+            ("region de ", Filter::Adm1),
+            ("région de ", Filter::Adm1),
+            ("region of ", Filter::Adm1),
+            ("cercle de ", Filter::Adm2),
+            ("cercle of ", Filter::Adm2),
+            ("commune de ", Filter::Adm3),
+            ("commune of ", Filter::Adm3),
+        ] {
+            if let Some(r) = strip_prefix_ci(name, pre) {
+                name = r;
+                filter = f;
+                notes.push(format!("phrase \"{pre}X\": admin unit only"));
+                break;
+            }
+        }
+    }
+    let near_point = hints.near.as_deref().and_then(|n| {
+        let h = Hints {
+            near: None,
+            limit: Some(1),
+            ..hints.clone()
+        };
+        let r = resolve(g, n, &Hints { admin1: None, ..h });
+        match r.best() {
+            Some(c) => Some((c.place.latitude, c.place.longitude, c.place.name.clone())),
+            None => {
+                notes.push(format!("near-place hint {n:?} did not resolve; ignored"));
+                None
+            }
+        }
+    });
+    let mut scored = score_name(g, name, filter, hints, near_point.as_ref(), &mut notes);
+    if scored.is_empty() {
+        if let Some(stripped) = strip_descriptor(name) {
+            notes.push(format!(
+                "no match for {name:?}; stripped the descriptor{:?}",
+                &name[stripped.len()..]
+            ));
+            scored = score_name(g, stripped, filter, hints, near_point.as_ref(), &mut notes);
+        }
+    }
+    finish(g, query, scored, near, hints, notes)
+}
+
+fn finish(
+    g: &Gazetteer,
+    query: &str,
+    mut scored: Vec<Scored>,
+    near: bool,
+    hints: &Hints,
+    notes: Vec<String>,
+) -> Resolution {
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    scored.truncate(hints.limit.unwrap_or(10).max(2));
+    let mut candidates: Vec<Candidate> = scored
+        .into_iter()
+        .filter_map(|s| {
+            let p = g.place(s.place)?;
+            let mut precision = place_precision(p);
+            if near {
+                precision = coarser(precision, GeoPrecision::Near);
+            }
+            Some(Candidate {
+                place: g.summary(p),
+                score: (s.score * 1000.0).round() / 1000.0,
+                reason: s.reason,
+                precision,
+            })
+        })
+        .collect();
+    let status = status_of(&candidates);
+    candidates.truncate(hints.limit.unwrap_or(10).max(1));
+    Resolution {
+        query: query.to_string(),
+        status,
+        candidates,
+        notes,
+    }
+}
+
+fn status_of(c: &[Candidate]) -> ResolutionStatus {
+    match c {
+        [] => ResolutionStatus::NotFound,
+        [_] => ResolutionStatus::Resolved,
+        [a, rest @ ..] => {
+            let close = rest.iter().take_while(|b| b.score >= a.score - AMBIGUITY_MARGIN);
+            let far = close
+                .into_iter()
+                .any(|b| {
+                    haversine_km(
+                        a.place.latitude,
+                        a.place.longitude,
+                        b.place.latitude,
+                        b.place.longitude,
+                    ) > SAME_PLACE_KM
+                });
+            if far {
+                ResolutionStatus::Ambiguous
+            } else {
+                ResolutionStatus::Resolved
+            }
+        }
+    }
+}
+
+fn passes(p: &Place, filter: Filter) -> bool {
+    match filter {
+        Filter::Any => true,
+        Filter::Adm1 => p.is_adm1(),
+        Filter::Adm2 => p.is_adm2(),
+        Filter::Adm3 => p.is_adm3(),
+    }
+}
+
+fn score_name(
+    g: &Gazetteer,
+    name: &str,
+    filter: Filter,
+    hints: &Hints,
+    near: Option<&(f64, f64, String)>,
+    notes: &mut Vec<String>,
+) -> Vec<Scored> {
+    let folded = normalize::fold(name);
+    let key = normalize::key_of_folded(&folded);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let country = hints.country.as_deref().map(iso2);
+    let admin1_code: Option<String> = hints.admin1.as_deref().and_then(|h| {
+        let c = vintage::region_code_for(h).map(str::to_string).or_else(|| {
+            // Neighbour countries: match an ADM1 feature's names.
+            let mut k = normalize::fold(h);
+            if let Some(s) = k.strip_suffix(" region") {
+                k = s.to_string();
+            }
+            g.lookup_key(&normalize::key_of_folded(&k))
+                .iter()
+                .filter_map(|p| g.place(p.place))
+                .find(|p| p.is_adm1())
+                .map(|p| p.admin1_code.clone())
+        });
+        if c.is_none() {
+            notes.push(format!("admin1 hint {h:?} not recognised; ignored"));
+        }
+        c
+    });
+    let mut out: Vec<Scored> = Vec::new();
+    let country_c = country.clone();
+    let mut consider = |posting: &Posting, base: f64, how: String| {
+        let Some(p) = g.place(posting.place) else {
+            return;
+        };
+        if !passes(p, filter) {
+            return;
+        }
+        if let Some(c) = &country_c {
+            if &p.country_code != c {
+                return;
+            }
+        }
+        let mut score = base;
+        let mut why = vec![how];
+        if filter == Filter::Any {
+            let (adj, label) = match p.feature_class.as_str() {
+                "P" => (0.0, "populated place"),
+                "A" => (-0.04, "admin unit"),
+                "S" => (-0.06, "site/building"),
+                _ => (-0.08, "natural or other feature"),
+            };
+            score += adj;
+            why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
+        } else {
+            why.push(format!("admin unit ({}.{})", p.feature_class, p.feature_code));
+        }
+        let seat = match p.feature_code.as_str() {
+            "PPLC" => 0.04,
+            "PPLA" => 0.03,
+            "PPLA2" => 0.02,
+            "PPLA3" | "PPLA4" => 0.01,
+            _ => 0.0,
+        };
+        if seat > 0.0 {
+            score += seat;
+            why.push("admin seat".into());
+        }
+        if p.population > 0 {
+            score += ((p.population as f64).log10() * 0.005).min(0.03);
+            why.push(format!("population {}", p.population));
+        }
+        if let Some(h) = &admin1_code {
+            let a1 = p.admin1_code.as_str();
+            if a1.is_empty() || a1 == "00" {
+                why.push("admin1 unknown in gazetteer".into());
+            } else {
+                match vintage::agreement(a1, h) {
+                    vintage::Agreement::Exact => {
+                        score += 0.10;
+                        why.push("admin1 hint matches".into());
+                    }
+                    vintage::Agreement::AllowingForVintage => {
+                        score += 0.08;
+                        why.push("admin1 hint matches allowing for the 2016 reform".into());
+                    }
+                    vintage::Agreement::Disagree => {
+                        score -= 0.30;
+                        why.push(format!("admin1 {a1} contradicts hint"));
+                    }
+                }
+            }
+        }
+        if let Some((lat, lon, nm)) = near {
+            let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
+            let b = 0.10 * (1.0 - d / 100.0).max(0.0);
+            score += b;
+            why.push(format!("{d:.0} km from {nm}"));
+        }
+        let reason = why.join("; ");
+        match out.iter_mut().find(|s| s.place == posting.place) {
+            Some(s) if s.score >= score => {}
+            Some(s) => {
+                s.score = score;
+                s.reason = reason;
+            }
+            None => out.push(Scored {
+                place: posting.place,
+                score,
+                reason,
+            }),
+        }
+    };
+    let postings_hit: Vec<Posting> = g
+        .lookup_key(&key)
+        .iter()
+        .copied()
+        .filter(|p| g.place(p.place).is_some_and(|pl| passes(pl, filter)))
+        .filter(|p| {
+            country
+                .as_ref()
+                .is_none_or(|c| g.place(p.place).is_some_and(|pl| &pl.country_code == c))
+        })
+        .collect();
+    for posting in &postings_hit {
+        let Some(p) = g.place(posting.place) else {
+            continue;
+        };
+        let matched = g.matched_name(p, posting);
+        let alt = matches!(posting.kind, NameKind::Alternate(_) | NameKind::Alias(_));
+        let which = match posting.kind {
+            NameKind::Primary => "name".to_string(),
+            NameKind::Ascii => "ASCII name".to_string(),
+            NameKind::Alternate(_) => "alternate name".to_string(),
+            NameKind::AdminBase => "admin name".to_string(),
+            NameKind::Alias(_) => "user alias".to_string(),
+        };
+        let (base, how) = if matched == name && posting.kind != NameKind::Ascii {
+            (if alt { 0.97 } else { 1.0 }, format!("exact match on {which} {matched:?}"))
+        } else if normalize::fold(matched) == folded {
+            (
+                if alt { 0.94 } else { 0.96 },
+                format!("case/accent-folded match on {which} {matched:?}"),
+            )
+        } else {
+            (
+                if alt { 0.90 } else { 0.92 },
+                format!("spelling variant (apostrophe/hyphen/space/numeral) of {which} {matched:?}"),
+            )
+        };
+        consider(posting, base, how);
+    }
+    let exact_found = !postings_hit.is_empty();
+    if !exact_found {
+        let mut fz = g.fuzzy_keys(&key, FUZZY_THRESHOLD);
+        fz.sort_by(|a, b| b.0.total_cmp(&a.0));
+        fz.truncate(20);
+        for (sim, k, postings) in fz {
+            for posting in postings {
+                let matched = g.place(posting.place).map(|p| g.matched_name(p, posting)).unwrap_or(k);
+                consider(
+                    posting,
+                    0.85 * sim,
+                    format!("fuzzy match (Jaro-Winkler {sim:.3}) on {matched:?}"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resolution {
+    let h = Hints {
+        limit: Some(5),
+        ..hints.clone()
+    };
+    let rx = resolve(g, x, &h);
+    let ry = resolve(g, y, &h);
+    let (Some(a), Some(b)) = (rx.best(), ry.best()) else {
+        let (bad, which) = if rx.best().is_none() { (rx, x) } else { (ry, y) };
+        let mut notes = vec![format!(
+            "\"between X and Y\": {which:?} is {}; no midpoint",
+            match bad.status {
+                ResolutionStatus::Ambiguous => "ambiguous",
+                _ => "not found",
+            }
+        )];
+        notes.extend(bad.notes);
+        return Resolution {
+            query: query.to_string(),
+            status: bad.status,
+            candidates: bad.candidates,
+            notes,
+        };
+    };
+    let lat = (a.place.latitude + b.place.latitude) / 2.0;
+    let lon = (a.place.longitude + b.place.longitude) / 2.0;
+    let d = haversine_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude);
+    let same = |f: fn(&PlaceSummary) -> &Option<(String, String)>| {
+        (f(&a.place) == f(&b.place)).then(|| f(&a.place).clone()).flatten()
+    };
+    let place = PlaceSummary {
+        id: format!("between:{}+{}", a.place.id, b.place.id),
+        name: format!("between {} and {}", a.place.name, b.place.name),
+        latitude: lat,
+        longitude: lon,
+        feature: "midpoint".into(),
+        country_code: if a.place.country_code == b.place.country_code {
+            a.place.country_code.clone()
+        } else {
+            String::new()
+        },
+        admin1: same(|p| &p.admin1),
+        admin2: same(|p| &p.admin2),
+        population: 0,
+    };
+    let precision = coarser(coarser(a.precision, b.precision), GeoPrecision::Near);
+    Resolution {
+        query: query.to_string(),
+        status: ResolutionStatus::Resolved,
+        candidates: vec![Candidate {
+            place,
+            score: a.score.min(b.score),
+            reason: format!(
+                "midpoint of {} ({}) and {} ({}), {d:.1} km apart",
+                a.place.name, a.place.id, b.place.name, b.place.id
+            ),
+            precision,
+        }],
+        notes: vec!["phrase \"between X and Y\": midpoint, precision near".into()],
+    }
+}
