@@ -12,7 +12,7 @@
 //! | HXL CSV | — | [`hxl::event_to_hxl_record`] |
 //!
 //! Entry points: [`import_file`] (streaming, chunked, all-or-nothing unless
-//! `skip_invalid`) and [`export`] (paged). Row problems read `file:line: column: reason`
+//! `skip_invalid`) and [`export()`] (paged). Row problems read `file:line: column: reason`
 //! ([`RowError`]).
 
 pub mod acled;
