@@ -8,7 +8,7 @@
 
 use crate::error::{IngestError, RowError};
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Q {
@@ -28,12 +28,14 @@ pub struct Tracker<R> {
     open_byte: u64,
     open_field: usize,
     eof: bool,
+    delimiter: u8,
 }
 
 impl<R: Read> Tracker<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8) -> Self {
         Tracker {
             inner,
+            delimiter,
             bytes: 0,
             state: Q::FieldStart,
             field: 0,
@@ -61,7 +63,7 @@ impl<R: Read> Read for Tracker<R> {
                 (Q::Quoted, b'"') => Q::QuoteInQuoted,
                 (Q::Quoted, _) => Q::Quoted,
                 (Q::QuoteInQuoted, b'"') => Q::Quoted,
-                (_, b',') => {
+                (_, d) if d == self.delimiter => {
                     self.field += 1;
                     Q::FieldStart
                 }
@@ -91,13 +93,36 @@ pub struct RawRow {
 /// A streaming CSV reader over data rows, with named columns.
 pub struct CsvRows<R: Read> {
     file: String,
-    rdr: csv::Reader<Tracker<R>>,
+    rdr: csv::Reader<Tracker<BufReader<R>>>,
     headers: Vec<String>,
     index: HashMap<String, usize>,
     pending: Option<csv::ByteRecord>,
     /// True when the second line was an HXL tag row (skipped).
     pub hxl: bool,
     hxl_tags: Vec<String>,
+}
+
+/// Picks the delimiter from the header line: `,` unless the line has more `;` (what
+/// Excel writes in French and other locales with a decimal comma) or tabs outside quotes.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let (mut comma, mut semi, mut tab, mut quoted) = (0usize, 0usize, 0usize, false);
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => comma += 1,
+            b';' if !quoted => semi += 1,
+            b'\t' if !quoted => tab += 1,
+            _ => {}
+        }
+    }
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 fn strip_bom(s: &str) -> &str {
@@ -107,10 +132,14 @@ fn strip_bom(s: &str) -> &str {
 impl<R: Read> CsvRows<R> {
     /// Reads the header (and an HXL tag row if the second line is one).
     pub fn new(file: &str, input: R) -> Result<Self, IngestError> {
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let head = input.fill_buf().map_err(|e| IngestError::io(file, e))?;
+        let delimiter = sniff_delimiter(head);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(Tracker::new(input));
+            .delimiter(delimiter)
+            .from_reader(Tracker::new(input, delimiter));
         let mut rec = csv::ByteRecord::new();
         let got = rdr
             .read_byte_record(&mut rec)
@@ -388,5 +417,29 @@ impl<'a> Row<'a> {
             .zip(self.fields.iter())
             .map(|(h, f)| (h.clone(), f.clone()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_is_sniffed_from_the_header() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1;2;3;4;5\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n"), b';');
+        assert_eq!(sniff_delimiter(b"\"x,y\";b;c\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter(b""), b',');
+    }
+
+    #[test]
+    fn semicolon_files_from_excel_read_like_comma_files() {
+        let text = "\u{feff}id;name\n1;\"Ségou; centre\"\n";
+        let mut rows = CsvRows::new("x.csv", text.as_bytes()).unwrap();
+        assert_eq!(rows.headers(), ["id", "name"]);
+        let r = rows.next_row().unwrap().unwrap();
+        assert!(r.error.is_none());
+        assert_eq!(r.fields, ["1", "Ségou; centre"]);
     }
 }

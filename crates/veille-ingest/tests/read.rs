@@ -525,3 +525,21 @@ fn a_spreadsheet_edit_of_killed_columns_wins_over_the_json() {
         })
     );
 }
+
+#[test]
+fn a_veille_csv_resaved_by_french_excel_with_semicolons_still_imports() {
+    let e = maximal_event();
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    w.write_record(veille_ingest::veille_csv::VEILLE_COLUMNS)
+        .unwrap();
+    w.write_record(veille_ingest::veille_csv::event_to_record(&e))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("excel_fr.csv");
+    std::fs::write(&p, w.into_inner().unwrap()).unwrap();
+    let (back, errors) = read_file(&p, None, MapContext::new("t")).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(back, vec![e]);
+}
