@@ -401,8 +401,10 @@ impl<'a> Row<'a> {
         if s.is_empty() {
             return Ok(None);
         }
+        // A decimal comma ("14,5") is what spreadsheets write in French locales.
         let v: f64 = s
             .parse()
+            .or_else(|_| s.replacen(',', ".", 1).parse())
             .map_err(|_| self.err(col, format!("'{s}' is not a number")))?;
         match check(v) {
             Some(r) => Err(self.err(col, r)),
@@ -441,5 +443,20 @@ mod tests {
         let r = rows.next_row().unwrap().unwrap();
         assert!(r.error.is_none());
         assert_eq!(r.fields, ["1", "Ségou; centre"]);
+    }
+
+    #[test]
+    fn decimal_commas_are_accepted_in_coordinates() {
+        let headers = vec!["latitude".to_string()];
+        let index = [("latitude".to_string(), 0)].into_iter().collect();
+        let fields = vec!["14,5".to_string()];
+        let row = Row {
+            file: "x.csv",
+            line: 2,
+            headers: &headers,
+            index: &index,
+            fields: &fields,
+        };
+        assert_eq!(row.latitude("latitude"), Ok(Some(14.5)));
     }
 }
