@@ -1,22 +1,31 @@
-//! `veille`: the command-line program. Parses arguments and calls the library crates;
-//! it holds no domain logic of its own.
+//! `veille`: the command-line program. It parses arguments and calls the library
+//! crates; it holds no domain logic of its own.
 
 mod actor;
+mod bench;
+mod demo;
+mod events;
+mod io;
+mod output;
 mod place;
+mod synth;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 /// veille: early warning and civilian protection for conflict zones.
 #[derive(Debug, Parser)]
-#[command(name = "veille", version, about)]
+#[command(name = "veille", version, about, long_about = None)]
 struct Cli {
     /// SQLite database file (the embedded default).
     #[arg(long, global = true, default_value = "veille.db")]
     db: String,
-    /// PostgreSQL URL for multi-user deployments; overrides --db.
+    /// PostgreSQL URL for multi-user deployments (postgres://...); overrides --db.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Who is making changes, recorded in every revision.
+    #[arg(long, global = true, env = "VEILLE_USER", default_value = "cli")]
+    user: String,
     /// Print machine-readable JSON where supported.
     #[arg(long, global = true)]
     json: bool,
@@ -26,6 +35,29 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create the database (or bring its schema up to date).
+    Init,
+    /// Import GED, ACLED, veille CSV or GeoJSON files.
+    Import(io::ImportArgs),
+    /// Export events as veille CSV, GeoJSON, ACLED-shaped CSV or HXL-tagged CSV.
+    Export(io::ExportArgs),
+    /// List events, with filters.
+    List(events::ListArgs),
+    /// Show one event (by id or external id such as ged:12989).
+    Show(events::ShowArgs),
+    /// Show an event's revision history.
+    History(events::ShowArgs),
+    /// Retract an event (veille's delete): the record stays, with the reason.
+    Retract(events::RetractArgs),
+    /// Summary counts.
+    Stats,
+    /// The guided tour: build a demo database from the real Mali data shipped with veille.
+    Demo(demo::DemoArgs),
+    /// Write deterministic synthetic GED rows.
+    Synth(synth::SynthArgs),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Places: resolve names, reverse-geocode points, load boundaries, add places.
     #[command(subcommand)]
     Place(place::PlaceCommand),
@@ -39,23 +71,58 @@ enum Command {
 pub struct Global {
     /// The database to open: a SQLite path or a postgres:// URL.
     pub database: String,
+    /// Who makes changes.
+    pub user: String,
     /// Print JSON.
     pub json: bool,
 }
 
-fn main() -> Result<()> {
+impl Global {
+    /// Opens (and migrates) the store.
+    pub async fn store(&self) -> Result<std::sync::Arc<dyn veille_store::Store>> {
+        Ok(veille_store::open(&self.database).await?)
+    }
+}
+
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let global = Global {
         database: cli.database_url.clone().unwrap_or_else(|| cli.db.clone()),
+        user: cli.user.clone(),
         json: cli.json,
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    rt.block_on(async move {
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
         match cli.command {
+            Command::Init => events::init(&global).await,
+            Command::Import(a) => io::import(a, &global).await,
+            Command::Export(a) => io::export(a, &global).await,
+            Command::List(a) => events::list(a, &global).await,
+            Command::Show(a) => events::show(a, &global).await,
+            Command::History(a) => events::history(a, &global).await,
+            Command::Retract(a) => events::retract(a, &global).await,
+            Command::Stats => events::stats(&global).await,
+            Command::Demo(a) => demo::run(a, &global).await,
+            Command::Synth(a) => synth::run(a).await,
+            Command::Bench(c) => bench::run(c, &global).await,
             Command::Place(c) => place::run(c, &global).await,
             Command::Actor(c) => actor::run(c, &global).await,
         }
-    })
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
