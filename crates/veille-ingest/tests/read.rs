@@ -104,6 +104,16 @@ fn ged_global_release_maps_59_countries_and_rejects_13_inconsistent_rows() {
     let countries: BTreeSet<&str> = events.iter().map(|e| e.location.country.as_str()).collect();
     // 13 rejected rows come from countries that also have valid rows.
     assert_eq!(countries.len(), 59);
+    // Government of Uganda fighting the LRA in Sudan: a foreign government.
+    let e = events.iter().find(|e| ext(e) == "ged:37421").unwrap();
+    assert_eq!(e.location.country, "SDN");
+    assert_eq!(e.actors[0].inter_code, Some(InterCode::ExternalOtherForces));
+    assert_eq!(
+        e.casualties
+            .killed
+            .best_of(VictimCategory::InternationalForces),
+        3
+    );
     let by_type = |v| events.iter().filter(|e| e.violence_type == Some(v)).count();
     assert_eq!(
         by_type(ViolenceType::StateBased)
