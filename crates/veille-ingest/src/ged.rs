@@ -23,8 +23,12 @@
 //!   geom_wkt, country (name), region, event_clarity. `active_year` decides the
 //!   provenance format (`ged` for 1/0, `ged-candidate` for true/false); `gwnoa`/`gwnob`
 //!   decide the inter codes; `source_article` is read when the lists have no office.
-//! - Rows whose counts break `low ≤ best ≤ high` are rejected (13 rows of the GED 23.1
-//!   global sample do); `best` is not re-checked against the sum of the deaths columns.
+//! - UCDP defines `best` as the sum of the four deaths columns. In 13 rows of the GED
+//!   23.1 global sample `low` or `high` misses that `best` by exactly one (a rounding
+//!   quirk in UCDP's own data). When `best` equals the sum and the miss is exactly one,
+//!   the interval is widened to include `best`, the event is tagged
+//!   [`LOW_HIGH_ADJUSTED_TAG`], and the original figures stay in the provenance. Any
+//!   other break of `low ≤ best ≤ high` rejects the row.
 
 use crate::common::{parse_date, EventReader, MapContext, ParsedRow};
 use crate::countries;
@@ -32,6 +36,25 @@ use crate::csvread::{CsvRows, Row};
 use crate::error::{IngestError, RowError};
 use std::io::Read;
 use veille_model::*;
+
+/// Tag on events whose UCDP `low`/`high` were widened by one to include `best`.
+pub const LOW_HIGH_ADJUSTED_TAG: &str = "ucdp-low-high-adjusted";
+
+/// UCDP's off-by-one quirk: when `best` is the sum of the deaths columns and `low` or
+/// `high` misses it by exactly one, widen the interval to include it. Returns the
+/// (possibly) adjusted low and high, and whether anything changed.
+pub fn widen_off_by_one(low: u32, best: u32, high: u32, deaths_sum: u32) -> (u32, u32, bool) {
+    if best != deaths_sum {
+        return (low, high, false);
+    }
+    let new_low = if low == best + 1 { best } else { low };
+    let new_high = if best > 0 && high == best - 1 {
+        best
+    } else {
+        high
+    };
+    (new_low, new_high, new_low != low || new_high != high)
+}
 
 /// The 49 GED columns, in file order.
 pub const GED_COLUMNS: [&str; 49] = [
@@ -483,6 +506,12 @@ pub fn map_ged_row(row: &Row, ctx: &MapContext) -> Result<Event, RowError> {
         ),
     ];
 
+    let (low, high, adjusted) = widen_off_by_one(
+        low,
+        best,
+        high,
+        deaths_a + deaths_b + deaths_civ + deaths_unk,
+    );
     let mut killed = CasualtyFigure {
         total: Some(Count { low, best, high }),
         ..CasualtyFigure::default()
@@ -536,6 +565,9 @@ pub fn map_ged_row(row: &Row, ctx: &MapContext) -> Result<Event, RowError> {
     ev.verification = verification;
     ev.sensitivity = Sensitivity::Public;
     ev.notes = row.get("source_headline").to_string();
+    if adjusted {
+        ev.tags.push(LOW_HIGH_ADJUSTED_TAG.to_string());
+    }
     ev.provenance = Some(Provenance {
         format: if candidate { "ged-candidate" } else { "ged" }.to_string(),
         batch_id: ctx.batch_id,
@@ -547,6 +579,19 @@ pub fn map_ged_row(row: &Row, ctx: &MapContext) -> Result<Event, RowError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn off_by_one_interval_is_widened_only_when_best_is_the_sum() {
+        // GED 23.1 id 162326: low 3, best 2, high 2, deaths sum 2.
+        assert_eq!(widen_off_by_one(3, 2, 2, 2), (2, 2, true));
+        // id 193150: low 4, best 4, high 3.
+        assert_eq!(widen_off_by_one(4, 4, 3, 4), (4, 4, true));
+        // A miss of more than one is not a rounding quirk: left for validation to reject.
+        assert_eq!(widen_off_by_one(9, 6, 9, 6), (9, 9, false));
+        // best is not the sum of the deaths: left alone.
+        assert_eq!(widen_off_by_one(3, 2, 2, 5), (3, 2, false));
+        assert_eq!(widen_off_by_one(1, 2, 3, 2), (1, 3, false));
+    }
 
     #[test]
     fn admin_suffixes_are_stripped() {

@@ -26,7 +26,6 @@ pub mod ged;
 pub mod geojson;
 pub mod hxl;
 pub mod import;
-pub mod synth;
 pub mod veille_csv;
 
 pub use common::{parse_date, EventReader, MapContext, ParsedRow};

@@ -1,1 +1,0 @@
-//! Synthetic data lives in its own crate, `veille-synth`.
