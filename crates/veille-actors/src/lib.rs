@@ -22,6 +22,7 @@
 //! or people.
 
 pub mod bench;
+pub mod dataset;
 pub mod error;
 pub mod model;
 pub mod normalize;

@@ -39,6 +39,30 @@ pub(crate) const CANONICAL: usize = usize::MAX;
 pub(crate) struct FuzzyKey {
     pub key: String,
     pub at: AliasRef,
+    /// Letter/digit counts, a cheap prefilter before Jaro–Winkler.
+    pub bag: [u8; 36],
+}
+
+/// Counts of a–z and 0–9 in a normalised key (saturating).
+pub(crate) fn letter_bag(s: &str) -> [u8; 36] {
+    let mut bag = [0u8; 36];
+    for b in s.bytes() {
+        let i = match b {
+            b'a'..=b'z' => usize::from(b - b'a'),
+            b'0'..=b'9' => 26 + usize::from(b - b'0'),
+            _ => continue,
+        };
+        bag[i] = bag[i].saturating_add(1);
+    }
+    bag
+}
+
+/// L1 distance between two letter bags.
+pub(crate) fn bag_distance(a: &[u8; 36], b: &[u8; 36]) -> u32 {
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| u32::from(x.abs_diff(*y)))
+        .sum()
 }
 
 /// The actor registry. Cheap to share (`Registry::shipped()` is built once per process);
@@ -53,6 +77,8 @@ pub struct Registry {
     pub(crate) alias_index: HashMap<String, Vec<AliasRef>>,
     pub(crate) ucdp_index: HashMap<u32, usize>,
     pub(crate) fuzzy: HashMap<char, Vec<FuzzyKey>>,
+    /// curated keys with spaces removed ("l islam" == "lislam")
+    pub(crate) compact_index: HashMap<String, Vec<AliasRef>>,
     /// relation indices by actor index: where the actor is `from` / `to`
     pub(crate) out_rel: Vec<Vec<usize>>,
     pub(crate) in_rel: Vec<Vec<usize>>,
@@ -450,8 +476,17 @@ impl Registry {
     }
 
     fn push_fuzzy(&mut self, key: String, at: AliasRef) {
+        let compact: String = key.chars().filter(|c| *c != ' ').collect();
+        let entry = self.compact_index.entry(compact).or_default();
+        if !entry.iter().any(|r| r.actor == at.actor) {
+            entry.push(at);
+        }
         if let Some(c) = key.chars().next() {
-            self.fuzzy.entry(c).or_default().push(FuzzyKey { key, at });
+            let bag = letter_bag(&key);
+            self.fuzzy
+                .entry(c)
+                .or_default()
+                .push(FuzzyKey { key, at, bag });
         }
     }
 

@@ -423,7 +423,14 @@ impl Registry {
         if has_any(&norm, GENERIC_WORDS) || has_any(&norm, GENERIC_PHRASES) {
             return self.unidentified(text, 0.9, "generic mention; perpetrator not named");
         }
-        // 6. fuzzy
+        // 6. spacing variants ("a l islam" / "a lislam"), then fuzzy
+        let compact: String = norm.chars().filter(|c| *c != ' ').collect();
+        if let Some(hits) = self.compact_index.get(&compact) {
+            return Resolution {
+                candidates: self.candidates_from_hits(hits, date, 0.97, "spacing variant of"),
+                generic_qualifier: None,
+            };
+        }
         let fuzzy = self.fuzzy_hits(&norm);
         if !fuzzy.is_empty() {
             let mut out = Vec::new();
@@ -512,8 +519,15 @@ impl Registry {
         if len < 4 {
             return out; // acronyms are matched exactly, never fuzzily
         }
+        let bag = crate::registry::letter_bag(norm);
+        // Jaro–Winkler ≥ 0.92 needs nearly the same letters: a cheap bag-of-letters bound
+        // skips most keys before the quadratic comparison.
+        let max_bag = (len / 5).max(3) as u32;
         for k in keys {
             if k.key.len().abs_diff(len) > 4 || k.key.len() < 4 {
+                continue;
+            }
+            if crate::registry::bag_distance(&bag, &k.bag) > max_bag {
                 continue;
             }
             let jw = strsim::jaro_winkler(norm, &k.key);
