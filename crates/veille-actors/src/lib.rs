@@ -37,7 +37,7 @@ pub use model::{
     Actor, ActorId, ActorKind, Alias, AliasKind, Designation, DesignationList, Lang, Origin,
     RegistryEdit, Relation, RelationKind,
 };
-pub use query::{FamilyMember, Genealogy, GenealogyNode, Span, TimelineEntry, WhoWas};
+pub use query::{FamilyMember, FamilyRow, Genealogy, GenealogyNode, Span, TimelineEntry, WhoWas};
 pub use registry::Registry;
 pub use resolve::{Candidate, Resolution, UNIDENTIFIED};
 pub use unresolved::{UnresolvedLog, UnresolvedName};

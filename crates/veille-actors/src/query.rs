@@ -22,6 +22,9 @@ use std::collections::{BTreeMap, HashSet};
 /// An inclusive date interval; `None` ends are open.
 pub type Span = (Option<NaiveDate>, Option<NaiveDate>);
 
+/// A family row: `(actor_id, valid_from, valid_to)`, inclusive, `None` = open.
+pub type FamilyRow = (ActorId, Option<NaiveDate>, Option<NaiveDate>);
+
 /// One actor of a family, with the interval in which its events count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyMember {
@@ -242,9 +245,9 @@ impl Registry {
         root: &str,
         date_range: Span,
         include_predecessors: bool,
-    ) -> Result<Vec<(ActorId, Option<NaiveDate>, Option<NaiveDate>)>, RegistryError> {
+    ) -> Result<Vec<FamilyRow>, RegistryError> {
         let fam = self.family(root, date_range, include_predecessors)?;
-        let mut rows: Vec<(ActorId, Option<NaiveDate>, Option<NaiveDate>)> = Vec::new();
+        let mut rows: Vec<FamilyRow> = Vec::new();
         for m in fam {
             // Collapse the predecessor flag: adjacent intervals of one actor become one row.
             if let Some(last) = rows.iter_mut().rev().find(|r| r.0 == m.actor_id) {

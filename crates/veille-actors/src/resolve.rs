@@ -317,7 +317,7 @@ impl Registry {
             if !matches!(r.kind, RelationKind::RenamedTo | RelationKind::MergedInto) {
                 continue;
             }
-            if !r.valid_from.is_some_and(|f| f <= date) {
+            if r.valid_from.is_none_or(|f| f > date) {
                 continue;
             }
             let Some(&ti) = self.by_id.get(&r.to) else {
