@@ -24,6 +24,9 @@ pub enum PlaceCommand {
         /// Admin1 (region) hint, e.g. Mopti.
         #[arg(long)]
         admin1: Option<String>,
+        /// Admin2 (cercle) hint, e.g. Bankass.
+        #[arg(long)]
+        admin2: Option<String>,
         /// Country hint, ISO alpha-3 (MLI) or alpha-2.
         #[arg(long)]
         country: Option<String>,
@@ -128,6 +131,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
         PlaceCommand::Resolve {
             name,
             admin1,
+            admin2,
             country,
             near,
             limit,
@@ -139,6 +143,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             }
             let hints = Hints {
                 admin1,
+                admin2,
                 country,
                 near,
                 limit: Some(limit),
@@ -185,12 +190,17 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             }
             println!("point        {lat}, {lon}");
             match &r.country {
-                Some(c) if r.country_approximate => println!("country      {c} (approximate: nearest place)"),
+                Some(c) if r.country_approximate => {
+                    println!("country      {c} (approximate: nearest place)")
+                }
                 Some(c) => println!("country      {c}"),
                 None => println!("country      unknown"),
             }
             match &r.admin1 {
-                Some(a) => println!("admin1       {} (code {}, vintage {}, {})", a.name, a.code, a.vintage, a.method),
+                Some(a) => println!(
+                    "admin1       {} (code {}, vintage {}, {})",
+                    a.name, a.code, a.vintage, a.method
+                ),
                 None => println!("admin1       unknown (outside all loaded boundaries)"),
             }
             match &r.admin2 {
@@ -198,7 +208,10 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 None => println!("admin2       unknown"),
             }
             if let Some((p, d)) = &r.nearest_place {
-                println!("nearest      {} ({}, {}) {d:.1} km", p.name, p.feature, p.id);
+                println!(
+                    "nearest      {} ({}, {}) {d:.1} km",
+                    p.name, p.feature, p.id
+                );
             }
             match r.priogrid_gid {
                 Some(g) => println!("priogrid_gid {g}"),
@@ -277,7 +290,9 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             let pid = geo.gazetteer.add_place(&u)?;
             let check = geo.resolve(&u.name, &Hints::default());
             if global.json {
-                return print_json(&serde_json::json!({"place": u, "id": pid, "resolves_to": check, "persisted": false}));
+                return print_json(
+                    &serde_json::json!({"place": u, "id": pid, "resolves_to": check, "persisted": false}),
+                );
             }
             println!("valid user place {pid}: {} at {lat}, {lon}", u.name);
             if let Some(c) = check.candidates.iter().find(|c| c.place.id == pid) {
@@ -286,7 +301,10 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             if check.status == ResolutionStatus::Ambiguous {
                 println!("  note: the name would be ambiguous with existing places:");
                 for c in check.candidates.iter().take(5) {
-                    println!("    {} ({}) {:.4},{:.4}", c.place.name, c.place.id, c.place.latitude, c.place.longitude);
+                    println!(
+                        "    {} ({}) {:.4},{:.4}",
+                        c.place.name, c.place.id, c.place.latitude, c.place.longitude
+                    );
                 }
             }
             println!("(not persisted: user places are stored with revisions by the store, not implemented yet)");
@@ -309,7 +327,9 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             println!("rows with where_prec 1–2: {}", rep.rows);
             println!(
                 "  resolved unambiguously within 10 km: {} / {} = {:.1}%",
-                rep.within_10km, rep.rows, pct(rep.within_10km, rep.rows)
+                rep.within_10km,
+                rep.rows,
+                pct(rep.within_10km, rep.rows)
             );
             println!(
                 "  top candidate within 10 km (incl. ambiguous): {} = {:.1}%",
@@ -317,7 +337,12 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 pct(rep.top_within_10km, rep.rows)
             );
             println!(
-                "  without the adm_1 hint, resolved within 10 km: {} = {:.1}%",
+                "  with the adm_1 hint only, resolved within 10 km: {} = {:.1}%",
+                rep.within_10km_admin1_only,
+                pct(rep.within_10km_admin1_only, rep.rows)
+            );
+            println!(
+                "  without any hint, resolved within 10 km: {} = {:.1}%",
                 rep.within_10km_no_hint,
                 pct(rep.within_10km_no_hint, rep.rows)
             );
@@ -349,7 +374,9 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                         d.adm_1,
                         d.status,
                         d.resolved,
-                        d.top_distance_km.map(|x| format!("{x:.1} km")).unwrap_or_default()
+                        d.top_distance_km
+                            .map(|x| format!("{x:.1} km"))
+                            .unwrap_or_default()
                     );
                 }
             }
@@ -360,7 +387,11 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
 }
 
 fn default_ged() -> Result<Vec<PathBuf>> {
-    for dir in ["data/ucdp", "../shared/data/ucdp_ged_mali", "/work/shared/data/ucdp_ged_mali"] {
+    for dir in [
+        "data/ucdp",
+        "../shared/data/ucdp_ged_mali",
+        "/work/shared/data/ucdp_ged_mali",
+    ] {
         let a = PathBuf::from(dir).join("ged231_sample1000_mali.csv");
         let b = PathBuf::from(dir).join("ged_candidate_v26_0_7_mali_extract.csv");
         if a.exists() && b.exists() {
@@ -392,13 +423,56 @@ fn bench(runs: usize, global: &Global) -> Result<()> {
     let rss_after_load = vm_hwm_kb();
     // Real names from the GED rows and the variant classes the resolver handles.
     let names = [
-        "Ogossagou", "Ogossogou", "Tombouctou", "Timbuktu", "Ségou", "SEGOU", "Segou", "Mopti",
-        "Sévaré", "Sevare", "Kidal", "Gao", "Boulikessi", "Aguelhok", "Aguel-Hoc", "Anefis",
-        "Tabrichate", "Mourdiah", "Hombori", "Diabaly", "Somadougou", "Kouakourou", "Konna",
-        "Djenné", "Djenne", "Tessalit", "Tabankort", "Niono", "Goundam", "Doro", "Denga-Ouro",
-        "Denga Ouro", "N'Djella", "NDjella", "Wolenguéna II", "Wolenguena 2", "Bankass",
-        "Koro", "Bandiagara", "Douentza", "Léré", "Nara", "Siribala", "Péné", "Dansa",
-        "Ménaka", "Menaka", "Kayes", "Sikasso", "Bamako",
+        "Ogossagou",
+        "Ogossogou",
+        "Tombouctou",
+        "Timbuktu",
+        "Ségou",
+        "SEGOU",
+        "Segou",
+        "Mopti",
+        "Sévaré",
+        "Sevare",
+        "Kidal",
+        "Gao",
+        "Boulikessi",
+        "Aguelhok",
+        "Aguel-Hoc",
+        "Anefis",
+        "Tabrichate",
+        "Mourdiah",
+        "Hombori",
+        "Diabaly",
+        "Somadougou",
+        "Kouakourou",
+        "Konna",
+        "Djenné",
+        "Djenne",
+        "Tessalit",
+        "Tabankort",
+        "Niono",
+        "Goundam",
+        "Doro",
+        "Denga-Ouro",
+        "Denga Ouro",
+        "N'Djella",
+        "NDjella",
+        "Wolenguéna II",
+        "Wolenguena 2",
+        "Bankass",
+        "Koro",
+        "Bandiagara",
+        "Douentza",
+        "Léré",
+        "Nara",
+        "Siribala",
+        "Péné",
+        "Dansa",
+        "Ménaka",
+        "Menaka",
+        "Kayes",
+        "Sikasso",
+        "Bamako",
     ];
     let hints = Hints::default();
     let mut res_rates = Vec::new();
@@ -414,7 +488,13 @@ fn bench(runs: usize, global: &Global) -> Result<()> {
         }
         res_rates.push(n as f64 / t.elapsed().as_secs_f64());
     }
-    let fuzzy = ["Ogosagou", "Bandiagra", "Tombouctu", "Douentzaa", "Kouakourouu"];
+    let fuzzy = [
+        "Ogosagou",
+        "Bandiagra",
+        "Tombouctu",
+        "Douentzaa",
+        "Kouakourouu",
+    ];
     let mut fz_rates = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
@@ -432,9 +512,13 @@ fn bench(runs: usize, global: &Global) -> Result<()> {
     let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut pts = Vec::with_capacity(1_000_000);
     for _ in 0..1_000_000 {
-        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let a = (s >> 11) as f64 / (1u64 << 53) as f64;
-        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let b = (s >> 11) as f64 / (1u64 << 53) as f64;
         pts.push((bb[1] + a * (bb[3] - bb[1]), bb[0] + b * (bb[2] - bb[0])));
     }
@@ -458,14 +542,23 @@ fn bench(runs: usize, global: &Global) -> Result<()> {
         }));
     }
     println!("shipped data loaded in {load_ms:.0} ms (Geo::shipped: gazetteer + NE ADM1)");
-    println!("name resolutions/s (median of {runs}, {} real names, exact/variant): {r:.0}", names.len());
+    println!(
+        "name resolutions/s (median of {runs}, {} real names, exact/variant): {r:.0}",
+        names.len()
+    );
     println!("fuzzy-only resolutions/s (median of {runs}, misspellings): {f:.0}");
     println!("point-in-polygon lookups/s, one core (median of {runs}, 1M random points in the layer bbox): {p:.0}");
     if let Some(k) = rss_after_load {
-        println!("peak RSS after loading (VmHWM): {:.1} MB", k as f64 / 1024.0);
+        println!(
+            "peak RSS after loading (VmHWM): {:.1} MB",
+            k as f64 / 1024.0
+        );
     }
     if let Some(k) = hwm {
-        println!("peak RSS at end incl. bench buffers (VmHWM): {:.1} MB", k as f64 / 1024.0);
+        println!(
+            "peak RSS at end incl. bench buffers (VmHWM): {:.1} MB",
+            k as f64 / 1024.0
+        );
     }
     let _ = sink;
     Ok(())

@@ -304,7 +304,12 @@ impl Boundaries {
                         check_lat_lon(y, x).map_err(|m| {
                             ferr(format!("polygon {pi} ring {ri} position {k}: {m}"))
                         })?;
-                        bbox = [bbox[0].min(x), bbox[1].min(y), bbox[2].max(x), bbox[3].max(y)];
+                        bbox = [
+                            bbox[0].min(x),
+                            bbox[1].min(y),
+                            bbox[2].max(x),
+                            bbox[3].max(y),
+                        ];
                         ring.push((x, y));
                     }
                     if ring.len() < 4 {
@@ -556,22 +561,35 @@ mod tests {
         let b = Boundaries::mali_adm1().unwrap();
         let mut s: u64 = 42;
         let mut next = || {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
         for _ in 0..200_000 {
             let lat = 9.5 + next() * 16.0;
             let lon = -13.0 + next() * 18.0;
-            assert_eq!(b.locate_index(lat, lon), b.locate_brute(lat, lon), "{lat},{lon}");
+            assert_eq!(
+                b.locate_index(lat, lon),
+                b.locate_brute(lat, lon),
+                "{lat},{lon}"
+            );
         }
     }
 
     #[test]
     fn broken_geojson_names_file_and_error() {
-        let e = Boundaries::from_geojson_bytes("x.geojson", b"{\"type\": \"FeatureCollection\", ", &spec())
-            .unwrap_err();
+        let e = Boundaries::from_geojson_bytes(
+            "x.geojson",
+            b"{\"type\": \"FeatureCollection\", ",
+            &spec(),
+        )
+        .unwrap_err();
         let m = e.to_string();
-        assert!(m.starts_with("x.geojson: invalid GeoJSON: EOF while parsing"), "{m}");
+        assert!(
+            m.starts_with("x.geojson: invalid GeoJSON: EOF while parsing"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -579,7 +597,8 @@ mod tests {
         let bowtie = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"name":"Ok","code":"1"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
           {"type":"Feature","properties":{"name":"Bowtie","code":"2"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}"#;
-        let e = Boundaries::from_geojson_bytes("b.geojson", bowtie.as_bytes(), &spec()).unwrap_err();
+        let e =
+            Boundaries::from_geojson_bytes("b.geojson", bowtie.as_bytes(), &spec()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "b.geojson: feature 1 (Bowtie): self-intersecting polygon: polygon 0 ring 0, edges 0 and 2 cross at lat 0.50000, lon 0.50000"
@@ -601,8 +620,12 @@ mod tests {
         assert!(e.to_string().contains("is not Polygon or MultiPolygon"));
         let noname = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"code":"1"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
-        let e = Boundaries::from_geojson_bytes("q.geojson", noname.as_bytes(), &spec()).unwrap_err();
-        assert_eq!(e.to_string(), "q.geojson: feature 0 (unnamed): no name property \"name\"");
+        let e =
+            Boundaries::from_geojson_bytes("q.geojson", noname.as_bytes(), &spec()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "q.geojson: feature 0 (unnamed): no name property \"name\""
+        );
     }
 
     #[test]

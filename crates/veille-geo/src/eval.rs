@@ -1,8 +1,9 @@
 //! Accuracy evaluation against real UCDP GED rows (`veille place evaluate`).
 //!
 //! For rows with `where_prec` 1–2, the place text in `where_coordinates` ("Lere town")
-//! is resolved, with the row's `adm_1` as the admin1 hint (GED's adm_1 is part of the
-//! record an importer sees), and compared with the row's latitude/longitude. Separately,
+//! is resolved, with the row's `adm_1` and `adm_2` as admin hints (they are part of the
+//! record an importer sees; the report also gives the numbers with `adm_1` only and with
+//! no hint), and compared with the row's latitude/longitude. Separately,
 //! for every row with coordinates and `adm_1`, the admin1 polygon at the row's point is
 //! compared with `adm_1`, allowing for the 2016 reform.
 
@@ -88,7 +89,9 @@ pub struct EvalReport {
     pub ambiguous: usize,
     /// Not found.
     pub not_found: usize,
-    /// Same, but without the admin1 hint.
+    /// Same, with the adm_1 hint only (no adm_2 hint).
+    pub within_10km_admin1_only: usize,
+    /// Same, without any admin hint.
     pub within_10km_no_hint: usize,
     /// Rows with coordinates and adm_1.
     pub admin1_rows: usize,
@@ -134,6 +137,7 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
             continue;
         };
         let cc = col("country_id");
+        let ca2 = col("adm_2");
         for r in rows.iter().skip(1) {
             if r.len() != header.len() {
                 continue;
@@ -156,7 +160,8 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
                             Agreement::Exact => rep.admin1_exact += 1,
                             Agreement::AllowingForVintage => rep.admin1_vintage += 1,
                             Agreement::Disagree => {
-                                rep.admin1_disagree.push((r[ci].clone(), adm1.clone(), h.name))
+                                rep.admin1_disagree
+                                    .push((r[ci].clone(), adm1.clone(), h.name))
                             }
                         },
                     }
@@ -168,13 +173,16 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
             }
             rep.rows += 1;
             let text = r[cw].trim().to_string();
+            let adm2 = ca2.map(|c| r[c].trim().to_string()).unwrap_or_default();
             let hints = Hints {
                 admin1: (!adm1.is_empty()).then(|| adm1.clone()),
+                admin2: (!adm2.is_empty()).then(|| adm2.clone()),
                 country: Some("MLI".into()),
                 ..Hints::default()
             };
             let res = geo.resolve(&text, &hints);
-            let dist = |c: &crate::Candidate| haversine_km(lat, lon, c.place.latitude, c.place.longitude);
+            let dist =
+                |c: &crate::Candidate| haversine_km(lat, lon, c.place.latitude, c.place.longitude);
             let top = res.candidates.first().map(dist);
             let best = res.best();
             let d = best.map(dist);
@@ -188,6 +196,16 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
             }
             if top.is_some_and(|d| d <= 10.0) {
                 rep.top_within_10km += 1;
+            }
+            let a1only = geo.resolve(
+                &text,
+                &Hints {
+                    admin2: None,
+                    ..hints.clone()
+                },
+            );
+            if a1only.best().map(dist).is_some_and(|d| d <= 10.0) {
+                rep.within_10km_admin1_only += 1;
             }
             let plain = geo.resolve(
                 &text,

@@ -200,7 +200,10 @@ struct PointGrid {
 const GRID_DEG: f64 = 0.25;
 
 fn cell_of(lat: f64, lon: f64) -> (i32, i32) {
-    ((lat / GRID_DEG).floor() as i32, (lon / GRID_DEG).floor() as i32)
+    (
+        (lat / GRID_DEG).floor() as i32,
+        (lon / GRID_DEG).floor() as i32,
+    )
 }
 
 impl PointGrid {
@@ -385,7 +388,11 @@ impl Gazetteer {
     /// Loads a dump from bytes; `file` names it in errors. Returns the rows added.
     pub fn load_bytes(&mut self, file: &str, bytes: &[u8]) -> Result<usize, GeoError> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             GeoError::DumpLine {
                 file: file.to_string(),
                 line,
@@ -555,7 +562,7 @@ impl Gazetteer {
     }
 
     /// Fuzzy key matches: Jaro-Winkler ≥ `threshold` among keys sharing the first
-    /// character and within 3 characters in length. Returns (similarity, postings).
+    /// character and within 3 bytes in length. Returns (similarity, postings).
     pub fn fuzzy_keys(&self, key: &str, threshold: f64) -> Vec<(f64, &str, &[Posting])> {
         let Some(c) = key.chars().next() else {
             return Vec::new();
@@ -568,7 +575,7 @@ impl Gazetteer {
         for &ki in bucket {
             let k = &self.keys[ki as usize];
             let kl = k.len() as i64; // bytes; close enough for the prefilter
-            if (kl - len).abs() > 4 {
+            if (kl - len).abs() > 3 {
                 continue;
             }
             let s = strsim::jaro_winkler(key, k);
@@ -677,8 +684,25 @@ mod tests {
 
     fn line(cols: usize) -> String {
         let mut v = vec![
-            "1", "Foo", "Foo", "", "14.5", "-4.1", "P", "PPL", "ML", "", "04", "", "", "", "0",
-            "", "300", "Africa/Bamako", "2020-01-01",
+            "1",
+            "Foo",
+            "Foo",
+            "",
+            "14.5",
+            "-4.1",
+            "P",
+            "PPL",
+            "ML",
+            "",
+            "04",
+            "",
+            "",
+            "",
+            "0",
+            "",
+            "300",
+            "Africa/Bamako",
+            "2020-01-01",
         ];
         v.truncate(cols);
         v.join("\t")

@@ -149,11 +149,11 @@ impl Geo {
     fn admin2_near(&self, lat: f64, lon: f64, admin1: Option<&str>) -> Option<AdminAssignment> {
         let accept = |p: &crate::Place| {
             !p.admin2_code.is_empty()
-                && admin1.is_none_or(|a| {
-                    crate::vintage::agrees_allowing_vintage(&p.admin1_code, a)
-                })
+                && admin1.is_none_or(|a| crate::vintage::agrees_allowing_vintage(&p.admin1_code, a))
         };
-        let (p, d) = self.gazetteer.nearest(lat, lon, ADMIN2_SEARCH_KM, &accept)?;
+        let (p, d) = self
+            .gazetteer
+            .nearest(lat, lon, ADMIN2_SEARCH_KM, &accept)?;
         Some(AdminAssignment {
             name: self
                 .gazetteer
@@ -183,7 +183,8 @@ impl Geo {
         let admin2 = match self.layer(2) {
             Some(l) => l.locate(lat, lon).map(|h| self.admin_from_hit(h)),
             None => admin1.as_ref().and_then(|a1| {
-                let code = (a1.vintage == crate::vintage::PRE2016 || a1.vintage == crate::vintage::V2016)
+                let code = (a1.vintage == crate::vintage::PRE2016
+                    || a1.vintage == crate::vintage::V2016)
                     .then_some(a1.code.as_str());
                 self.admin2_near(lat, lon, code)
             }),
@@ -232,7 +233,8 @@ impl Geo {
         let has_coords = matches!((loc.latitude, loc.longitude), (Some(a), Some(b)) if check_lat_lon(a, b).is_ok());
         if !has_coords {
             if loc.latitude.is_some() || loc.longitude.is_some() {
-                out.notes.push("coordinates invalid or incomplete; ignored".into());
+                out.notes
+                    .push("coordinates invalid or incomplete; ignored".into());
                 loc.latitude = None;
                 loc.longitude = None;
             }
@@ -243,6 +245,7 @@ impl Geo {
             };
             let hints = Hints {
                 admin1: loc.admin1.as_ref().map(|a| a.name.clone()),
+                admin2: loc.admin2.as_ref().map(|a| a.name.clone()),
                 country: (!loc.country.is_empty()).then(|| loc.country.clone()),
                 limit: Some(5),
                 ..Hints::default()
@@ -255,7 +258,9 @@ impl Geo {
                     loc.geo_precision = coarser(loc.geo_precision, c.precision);
                     // When the event had no precision of its own (default Country), the
                     // place's precision is what we know.
-                    if loc.geo_precision == GeoPrecision::Country && c.precision != GeoPrecision::Country {
+                    if loc.geo_precision == GeoPrecision::Country
+                        && c.precision != GeoPrecision::Country
+                    {
                         loc.geo_precision = c.precision;
                     }
                     out.coordinates_from_place = true;

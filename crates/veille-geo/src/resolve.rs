@@ -31,6 +31,8 @@ use veille_model::GeoPrecision;
 pub const FUZZY_THRESHOLD: f64 = 0.90;
 /// Score gap under which two far-apart candidates make the name ambiguous.
 pub const AMBIGUITY_MARGIN: f64 = 0.02;
+/// The margin when the best candidate is a fuzzy match (similarities are noisier).
+pub const FUZZY_AMBIGUITY_MARGIN: f64 = 0.03;
 /// Candidates closer than this are treated as the same place for ambiguity.
 pub const SAME_PLACE_KM: f64 = 10.0;
 
@@ -44,6 +46,11 @@ pub struct Hints {
     /// 2016 reform.
     #[serde(default)]
     pub admin1: Option<String>,
+    /// Admin2 (cercle) name or GeoNames admin2 code ("Bankass", "Niono cercle"):
+    /// candidates in that cercle rank higher; candidates whose cercle is unknown get a
+    /// bonus that falls with distance from the cercle's gazetteer point.
+    #[serde(default)]
+    pub admin2: Option<String>,
     /// A place the event is near; candidates close to it rank higher.
     #[serde(default)]
     pub near: Option<String>,
@@ -60,7 +67,8 @@ pub enum ResolutionStatus {
     Resolved,
     /// Several far-apart candidates score alike; see the candidates.
     Ambiguous,
-    /// Nothing matched.
+    /// Nothing matched, or the best match is fuzzy and contradicts the admin hints
+    /// (then the candidates are still listed).
     NotFound,
 }
 
@@ -123,7 +131,8 @@ fn strip_prefix_ci<'a>(s: &'a str, pre: &str) -> Option<&'a str> {
         return None;
     }
     let (head, tail) = s.split_at(pre.len());
-    (normalize::fold(head) == normalize::fold(pre) && head.ends_with(' ')).then(|| tail.trim_start())
+    (normalize::fold(head) == normalize::fold(pre) && head.ends_with(' '))
+        .then(|| tail.trim_start())
 }
 
 /// Trailing descriptors GED and others add after a place name.
@@ -212,16 +221,24 @@ struct Scored {
     place: u32,
     score: f64,
     reason: String,
+    /// The candidate contradicts an admin hint.
+    contradicts: bool,
 }
 
 /// Resolves a query against a gazetteer.
 pub fn resolve(g: &Gazetteer, query: &str, hints: &Hints) -> Resolution {
-    let q = query.trim().trim_matches(|c| c == '"' || c == '“' || c == '”').trim();
+    let q = query
+        .trim()
+        .trim_matches(|c| c == '"' || c == '“' || c == '”')
+        .trim();
     let mut notes = Vec::new();
     // "between X and Y"
     if let Some(rest) = strip_prefix_ci(q, "between ").or_else(|| strip_prefix_ci(q, "entre ")) {
         let lower = rest.to_lowercase();
-        let sep = lower.find(" and ").map(|i| (i, 5)).or_else(|| lower.find(" et ").map(|i| (i, 4)));
+        let sep = lower
+            .find(" and ")
+            .map(|i| (i, 5))
+            .or_else(|| lower.find(" et ").map(|i| (i, 4)));
         if let Some((i, n)) = sep {
             if rest.is_char_boundary(i) && rest.is_char_boundary(i + n) {
                 return between(g, query, &rest[..i], &rest[i + n..], hints);
@@ -298,15 +315,21 @@ pub fn resolve(g: &Gazetteer, query: &str, hints: &Hints) -> Resolution {
             }
         }
     });
-    let mut scored = score_name(g, name, filter, hints, near_point.as_ref(), &mut notes);
+    let ctx = Ctx::new(g, hints, near_point, &mut notes);
+    let mut scored = score_name(g, name, filter, &ctx, false);
+    let mut used = name;
     if scored.is_empty() {
         if let Some(stripped) = strip_descriptor(name) {
             notes.push(format!(
-                "no match for {name:?}; stripped the descriptor{:?}",
-                &name[stripped.len()..]
+                "no match for {name:?}; stripped the descriptor {:?}",
+                name[stripped.len()..].trim()
             ));
-            scored = score_name(g, stripped, filter, hints, near_point.as_ref(), &mut notes);
+            used = stripped;
+            scored = score_name(g, stripped, filter, &ctx, false);
         }
+    }
+    if scored.is_empty() {
+        scored = score_name(g, used, filter, &ctx, true);
     }
     finish(g, query, scored, near, hints, notes)
 }
@@ -321,6 +344,11 @@ fn finish(
 ) -> Resolution {
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
     scored.truncate(hints.limit.unwrap_or(10).max(2));
+    let mut notes = notes;
+    let top_contradicts = scored.first().is_some_and(|s| s.contradicts);
+    if top_contradicts {
+        notes.push("the best fuzzy candidate contradicts the admin hints; not resolved".into());
+    }
     let mut candidates: Vec<Candidate> = scored
         .into_iter()
         .filter_map(|s| {
@@ -337,7 +365,11 @@ fn finish(
             })
         })
         .collect();
-    let status = status_of(&candidates);
+    let status = if top_contradicts {
+        ResolutionStatus::NotFound
+    } else {
+        status_of(&candidates)
+    };
     candidates.truncate(hints.limit.unwrap_or(10).max(1));
     Resolution {
         query: query.to_string(),
@@ -352,17 +384,20 @@ fn status_of(c: &[Candidate]) -> ResolutionStatus {
         [] => ResolutionStatus::NotFound,
         [_] => ResolutionStatus::Resolved,
         [a, rest @ ..] => {
-            let close = rest.iter().take_while(|b| b.score >= a.score - AMBIGUITY_MARGIN);
-            let far = close
-                .into_iter()
-                .any(|b| {
-                    haversine_km(
-                        a.place.latitude,
-                        a.place.longitude,
-                        b.place.latitude,
-                        b.place.longitude,
-                    ) > SAME_PLACE_KM
-                });
+            let margin = if a.reason.starts_with("fuzzy") {
+                FUZZY_AMBIGUITY_MARGIN
+            } else {
+                AMBIGUITY_MARGIN
+            };
+            let close = rest.iter().take_while(|b| b.score >= a.score - margin);
+            let far = close.into_iter().any(|b| {
+                haversine_km(
+                    a.place.latitude,
+                    a.place.longitude,
+                    b.place.latitude,
+                    b.place.longitude,
+                ) > SAME_PLACE_KM
+            });
             if far {
                 ResolutionStatus::Ambiguous
             } else {
@@ -381,38 +416,97 @@ fn passes(p: &Place, filter: Filter) -> bool {
     }
 }
 
-fn score_name(
-    g: &Gazetteer,
-    name: &str,
-    filter: Filter,
-    hints: &Hints,
-    near: Option<&(f64, f64, String)>,
-    notes: &mut Vec<String>,
-) -> Vec<Scored> {
+struct Ctx {
+    country: Option<String>,
+    admin1_code: Option<String>,
+    /// (admin2 code, lat, lon, name) of the cercles matching the admin2 hint.
+    admin2: Vec<(String, f64, f64, String)>,
+    near: Option<(f64, f64, String)>,
+}
+
+impl Ctx {
+    fn new(
+        g: &Gazetteer,
+        hints: &Hints,
+        near: Option<(f64, f64, String)>,
+        notes: &mut Vec<String>,
+    ) -> Ctx {
+        let country = hints.country.as_deref().map(iso2);
+        let admin1_code: Option<String> = hints.admin1.as_deref().and_then(|h| {
+            let c = vintage::region_code_for(h).map(str::to_string).or_else(|| {
+                // Neighbour countries: match an ADM1 feature's names.
+                let mut k = normalize::fold(h);
+                if let Some(s) = k.strip_suffix(" region") {
+                    k = s.to_string();
+                }
+                g.lookup_key(&normalize::key_of_folded(&k))
+                    .iter()
+                    .filter_map(|p| g.place(p.place))
+                    .find(|p| p.is_adm1())
+                    .map(|p| p.admin1_code.clone())
+            });
+            if c.is_none() {
+                notes.push(format!("admin1 hint {h:?} not recognised; ignored"));
+            }
+            c
+        });
+        let admin2 = match hints.admin2.as_deref() {
+            None => Vec::new(),
+            Some(h) => {
+                let mut k = normalize::fold(h);
+                for suf in [" cercle", " circle", " district"] {
+                    if let Some(s) = k.strip_suffix(suf) {
+                        k = s.to_string();
+                    }
+                }
+                if let Some(s) = k.strip_prefix("cercle de ") {
+                    k = s.to_string();
+                }
+                let key = normalize::key_of_folded(&k);
+                let v: Vec<_> = g
+                    .lookup_key(&key)
+                    .iter()
+                    .filter_map(|p| g.place(p.place))
+                    .chain(g.by_id(&format!("geonames:{}", h.trim())))
+                    .filter(|p| p.is_adm2())
+                    .filter(|p| {
+                        admin1_code
+                            .as_deref()
+                            .is_none_or(|a| vintage::agrees_allowing_vintage(&p.admin1_code, a))
+                    })
+                    .map(|p| {
+                        (
+                            p.admin2_code.clone(),
+                            p.latitude,
+                            p.longitude,
+                            p.name.clone(),
+                        )
+                    })
+                    .collect();
+                if v.is_empty() {
+                    notes.push(format!("admin2 hint {h:?} not recognised; ignored"));
+                }
+                v
+            }
+        };
+        Ctx {
+            country,
+            admin1_code,
+            admin2,
+            near,
+        }
+    }
+}
+
+fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool) -> Vec<Scored> {
     let folded = normalize::fold(name);
     let key = normalize::key_of_folded(&folded);
     if key.is_empty() {
         return Vec::new();
     }
-    let country = hints.country.as_deref().map(iso2);
-    let admin1_code: Option<String> = hints.admin1.as_deref().and_then(|h| {
-        let c = vintage::region_code_for(h).map(str::to_string).or_else(|| {
-            // Neighbour countries: match an ADM1 feature's names.
-            let mut k = normalize::fold(h);
-            if let Some(s) = k.strip_suffix(" region") {
-                k = s.to_string();
-            }
-            g.lookup_key(&normalize::key_of_folded(&k))
-                .iter()
-                .filter_map(|p| g.place(p.place))
-                .find(|p| p.is_adm1())
-                .map(|p| p.admin1_code.clone())
-        });
-        if c.is_none() {
-            notes.push(format!("admin1 hint {h:?} not recognised; ignored"));
-        }
-        c
-    });
+    let country = ctx.country.clone();
+    let admin1_code = ctx.admin1_code.clone();
+    let near = ctx.near.as_ref();
     let mut out: Vec<Scored> = Vec::new();
     let country_c = country.clone();
     let mut consider = |posting: &Posting, base: f64, how: String| {
@@ -429,17 +523,25 @@ fn score_name(
         }
         let mut score = base;
         let mut why = vec![how];
+        let mut contradicts = false;
+        // Hints locate the event; they do not promote an admin unit that merely has the
+        // same name ("Goundam" with hint "Goundam cercle" is the town).
+        let hintable = filter != Filter::Any || p.feature_class != "A";
         if filter == Filter::Any {
             let (adj, label) = match p.feature_class.as_str() {
                 "P" => (0.0, "populated place"),
                 "A" => (-0.04, "admin unit"),
+                "L" => (-0.05, "locality/area"),
                 "S" => (-0.06, "site/building"),
                 _ => (-0.08, "natural or other feature"),
             };
             score += adj;
             why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
         } else {
-            why.push(format!("admin unit ({}.{})", p.feature_class, p.feature_code));
+            why.push(format!(
+                "admin unit ({}.{})",
+                p.feature_class, p.feature_code
+            ));
         }
         let seat = match p.feature_code.as_str() {
             "PPLC" => 0.04,
@@ -452,11 +554,11 @@ fn score_name(
             score += seat;
             why.push("admin seat".into());
         }
-        if p.population > 0 {
+        if p.population > 0 && p.feature_class != "A" {
             score += ((p.population as f64).log10() * 0.005).min(0.03);
             why.push(format!("population {}", p.population));
         }
-        if let Some(h) = &admin1_code {
+        if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
             let a1 = p.admin1_code.as_str();
             if a1.is_empty() || a1 == "00" {
                 why.push("admin1 unknown in gazetteer".into());
@@ -472,28 +574,60 @@ fn score_name(
                     }
                     vintage::Agreement::Disagree => {
                         score -= 0.30;
+                        contradicts = true;
                         why.push(format!("admin1 {a1} contradicts hint"));
                     }
                 }
             }
         }
+        if !ctx.admin2.is_empty() && hintable {
+            if !p.admin2_code.is_empty() {
+                if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
+                    score += 0.08;
+                    why.push("admin2 hint matches".into());
+                } else {
+                    score -= 0.10;
+                    contradicts = true;
+                    why.push(format!("admin2 {} contradicts hint", p.admin2_code));
+                }
+            } else {
+                let (d, nm) = ctx
+                    .admin2
+                    .iter()
+                    .map(|a| (haversine_km(a.1, a.2, p.latitude, p.longitude), &a.3))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .unwrap_or((f64::MAX, &ctx.admin2[0].3));
+                score += 0.06 * (1.0 - d / 100.0).max(0.0);
+                if d > 150.0 {
+                    // Counts against a fuzzy match only (see below).
+                    contradicts = true;
+                }
+                why.push(format!("admin2 unknown; {d:.0} km from the {nm} point"));
+            }
+        }
         if let Some((lat, lon, nm)) = near {
             let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
-            let b = 0.10 * (1.0 - d / 100.0).max(0.0);
+            let b = 0.10 * (1.0 - d / 250.0).max(0.0);
             score += b;
             why.push(format!("{d:.0} km from {nm}"));
         }
+        // Only a fuzzy match is disqualified by contradicting a hint; an exact name
+        // that GeoNames files under another region is kept (ranked lower) because
+        // border places are often coded differently by different sources.
+        let contradicts = contradicts && fuzzy;
         let reason = why.join("; ");
         match out.iter_mut().find(|s| s.place == posting.place) {
             Some(s) if s.score >= score => {}
             Some(s) => {
                 s.score = score;
                 s.reason = reason;
+                s.contradicts = contradicts;
             }
             None => out.push(Scored {
                 place: posting.place,
                 score,
                 reason,
+                contradicts,
             }),
         }
     };
@@ -508,7 +642,8 @@ fn score_name(
                 .is_none_or(|c| g.place(p.place).is_some_and(|pl| &pl.country_code == c))
         })
         .collect();
-    for posting in &postings_hit {
+    let soft = normalize::fold_case_accents(name);
+    for posting in postings_hit.iter().filter(|_| !fuzzy) {
         let Some(p) = g.place(posting.place) else {
             continue;
         };
@@ -522,8 +657,11 @@ fn score_name(
             NameKind::Alias(_) => "user alias".to_string(),
         };
         let (base, how) = if matched == name && posting.kind != NameKind::Ascii {
-            (if alt { 0.97 } else { 1.0 }, format!("exact match on {which} {matched:?}"))
-        } else if normalize::fold(matched) == folded {
+            (
+                if alt { 0.97 } else { 1.0 },
+                format!("exact match on {which} {matched:?}"),
+            )
+        } else if normalize::fold_case_accents(matched) == soft {
             (
                 if alt { 0.94 } else { 0.96 },
                 format!("case/accent-folded match on {which} {matched:?}"),
@@ -531,23 +669,33 @@ fn score_name(
         } else {
             (
                 if alt { 0.90 } else { 0.92 },
-                format!("spelling variant (apostrophe/hyphen/space/numeral) of {which} {matched:?}"),
+                format!(
+                    "spelling variant (apostrophe/hyphen/space/numeral) of {which} {matched:?}"
+                ),
             )
         };
         consider(posting, base, how);
     }
-    let exact_found = !postings_hit.is_empty();
-    if !exact_found {
+    if fuzzy {
         let mut fz = g.fuzzy_keys(&key, FUZZY_THRESHOLD);
         fz.sort_by(|a, b| b.0.total_cmp(&a.0));
         fz.truncate(20);
-        for (sim, k, postings) in fz {
+        for (jw, k, postings) in fz {
+            // Rank by the mean of Jaro-Winkler and normalised Levenshtein: JW alone
+            // over-rewards shared prefixes.
+            let lev = strsim::normalized_levenshtein(&key, k);
+            let sim = 0.5 * jw + 0.5 * lev;
             for posting in postings {
-                let matched = g.place(posting.place).map(|p| g.matched_name(p, posting)).unwrap_or(k);
+                let matched = g
+                    .place(posting.place)
+                    .map(|p| g.matched_name(p, posting))
+                    .unwrap_or(k);
                 consider(
                     posting,
                     0.85 * sim,
-                    format!("fuzzy match (Jaro-Winkler {sim:.3}) on {matched:?}"),
+                    format!(
+                        "fuzzy match (Jaro-Winkler {jw:.3}, Levenshtein {lev:.3}) on {matched:?}"
+                    ),
                 );
             }
         }
@@ -563,7 +711,11 @@ fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resol
     let rx = resolve(g, x, &h);
     let ry = resolve(g, y, &h);
     let (Some(a), Some(b)) = (rx.best(), ry.best()) else {
-        let (bad, which) = if rx.best().is_none() { (rx, x) } else { (ry, y) };
+        let (bad, which) = if rx.best().is_none() {
+            (rx, x)
+        } else {
+            (ry, y)
+        };
         let mut notes = vec![format!(
             "\"between X and Y\": {which:?} is {}; no midpoint",
             match bad.status {
@@ -581,9 +733,16 @@ fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resol
     };
     let lat = (a.place.latitude + b.place.latitude) / 2.0;
     let lon = (a.place.longitude + b.place.longitude) / 2.0;
-    let d = haversine_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude);
+    let d = haversine_km(
+        a.place.latitude,
+        a.place.longitude,
+        b.place.latitude,
+        b.place.longitude,
+    );
     let same = |f: fn(&PlaceSummary) -> &Option<(String, String)>| {
-        (f(&a.place) == f(&b.place)).then(|| f(&a.place).clone()).flatten()
+        (f(&a.place) == f(&b.place))
+            .then(|| f(&a.place).clone())
+            .flatten()
     };
     let place = PlaceSummary {
         id: format!("between:{}+{}", a.place.id, b.place.id),

@@ -32,23 +32,86 @@ pub struct Region {
 
 /// Mali's regions in the pre-2016 and 2016 frames.
 pub const MALI_REGIONS: &[Region] = &[
-    Region { code: "01", name: "Bamako", aliases: &["District de Bamako", "Bamako District", "Bamako Capital District"], pre2016: "01" },
-    Region { code: "03", name: "Kayes", aliases: &[], pre2016: "03" },
-    Region { code: "04", name: "Mopti", aliases: &[], pre2016: "04" },
-    Region { code: "05", name: "Ségou", aliases: &["Segu"], pre2016: "05" },
-    Region { code: "06", name: "Sikasso", aliases: &[], pre2016: "06" },
-    Region { code: "07", name: "Koulikoro", aliases: &[], pre2016: "07" },
-    Region { code: "08", name: "Tombouctou", aliases: &["Timbuktu", "Tombouctu"], pre2016: "08" },
-    Region { code: "09", name: "Gao", aliases: &[], pre2016: "09" },
-    Region { code: "10", name: "Kidal", aliases: &[], pre2016: "10" },
-    Region { code: "12070575", name: "Taoudénit", aliases: &["Taoudeni", "Taoudenni", "Taoudeni Region"], pre2016: "08" },
-    Region { code: "12070577", name: "Ménaka", aliases: &["Menaka"], pre2016: "09" },
+    Region {
+        code: "01",
+        name: "Bamako",
+        aliases: &[
+            "District de Bamako",
+            "Bamako District",
+            "Bamako Capital District",
+        ],
+        pre2016: "01",
+    },
+    Region {
+        code: "03",
+        name: "Kayes",
+        aliases: &[],
+        pre2016: "03",
+    },
+    Region {
+        code: "04",
+        name: "Mopti",
+        aliases: &[],
+        pre2016: "04",
+    },
+    Region {
+        code: "05",
+        name: "Ségou",
+        aliases: &["Segu"],
+        pre2016: "05",
+    },
+    Region {
+        code: "06",
+        name: "Sikasso",
+        aliases: &[],
+        pre2016: "06",
+    },
+    Region {
+        code: "07",
+        name: "Koulikoro",
+        aliases: &[],
+        pre2016: "07",
+    },
+    Region {
+        code: "08",
+        name: "Tombouctou",
+        aliases: &["Timbuktu", "Tombouctu"],
+        pre2016: "08",
+    },
+    Region {
+        code: "09",
+        name: "Gao",
+        aliases: &[],
+        pre2016: "09",
+    },
+    Region {
+        code: "10",
+        name: "Kidal",
+        aliases: &[],
+        pre2016: "10",
+    },
+    Region {
+        code: "12070575",
+        name: "Taoudénit",
+        aliases: &["Taoudeni", "Taoudenni", "Taoudeni Region"],
+        pre2016: "08",
+    },
+    Region {
+        code: "12070577",
+        name: "Ménaka",
+        aliases: &["Menaka"],
+        pre2016: "09",
+    },
 ];
 
 /// The 2016 crosswalk as (code in 2016, containing code pre-2016, note).
 pub const CROSSWALK_2016: &[(&str, &str, &str)] = &[
     ("12070577", "09", "Ménaka split from Gao in the 2016 reform"),
-    ("12070575", "08", "Taoudénit split from Tombouctou in the 2016 reform"),
+    (
+        "12070575",
+        "08",
+        "Taoudénit split from Tombouctou in the 2016 reform",
+    ),
 ];
 
 /// The region record for a GeoNames admin1 code.
