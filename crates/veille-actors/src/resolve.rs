@@ -24,6 +24,8 @@ use crate::normalize::{normalize, strip_year_suffix};
 use crate::registry::{AliasRef, Registry, CANONICAL};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// The id of the generic target for unattributed mentions.
 pub const UNIDENTIFIED: &str = "unidentified-armed-group";
@@ -185,7 +187,6 @@ const GENERIC_WORDS: &[&str] = &[
     "miliciens",
     "ravisseurs",
     "malfaiteurs",
-    "unidentified armed group",
 ];
 
 /// Phrases that make a mention generic.
@@ -231,6 +232,17 @@ fn contains_phrase(norm: &str, phrase: &str) -> bool {
 
 fn has_any(norm: &str, list: &[&str]) -> bool {
     list.iter().any(|p| contains_phrase(norm, p))
+}
+
+fn generic_words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| GENERIC_WORDS.iter().copied().collect())
+}
+
+/// Whether any token is a generic word (one hash lookup per token).
+fn has_generic_word(norm: &str) -> bool {
+    let set = generic_words();
+    norm.split(' ').any(|t| set.contains(t))
 }
 
 fn base_score(kind: AliasKind) -> f32 {
@@ -331,6 +343,41 @@ impl Registry {
         }
     }
 
+    /// Members, merged and renamed groups of `node` on `date` (any date when `None`),
+    /// recursively: (actor index, depth, relation index). No allocation per relation.
+    fn members_on(
+        &self,
+        node: usize,
+        date: Option<NaiveDate>,
+        depth: usize,
+        out: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if depth > 16 {
+            return;
+        }
+        for &rj in &self.in_rel[node] {
+            let r = &self.relations[rj];
+            let holds = match r.kind {
+                RelationKind::MemberOf => date.is_none_or(|d| r.holds_on(d)),
+                RelationKind::MergedInto | RelationKind::RenamedTo => {
+                    date.is_none_or(|d| r.valid_from.is_none_or(|f| f <= d))
+                }
+                _ => false,
+            };
+            if !holds {
+                continue;
+            }
+            let Some(&ai) = self.by_id.get(&r.from) else {
+                continue;
+            };
+            if out.iter().any(|x| x.0 == ai) {
+                continue;
+            }
+            out.push((ai, depth, rj));
+            self.members_on(ai, date, depth + 1, out);
+        }
+    }
+
     fn unidentified(&self, qualifier: &str, score: f32, reason: &str) -> Resolution {
         let mut candidates = Vec::new();
         if let Some(&i) = self.by_id.get(UNIDENTIFIED) {
@@ -366,31 +413,21 @@ impl Registry {
                 0.9,
                 &format!("affiliation mention ({root}-linked); perpetrator not named"),
             );
-            let fam = match date {
-                Some(d) => self.family(root, (Some(d), Some(d)), false),
-                None => self.family(root, (None, None), false),
-            };
-            if let Ok(fam) = fam {
-                let mut seen = std::collections::HashSet::new();
-                for m in fam {
-                    if m.actor_id == root || !seen.insert(m.actor_id.clone()) {
+            if let Some(&ri) = self.by_id.get(root) {
+                let mut members: Vec<(usize, usize, usize)> = Vec::new();
+                self.members_on(ri, date, 1, &mut members);
+                let when = date.map_or_else(|| "at any date".to_string(), |d| format!("on {d}"));
+                for (ai, depth, rj) in members {
+                    if ai == ri || date.is_some_and(|d| !self.actors[ai].active_on(d)) {
                         continue;
                     }
-                    let Some(&ai) = self.by_id.get(&m.actor_id) else {
-                        continue;
-                    };
-                    if date.is_some_and(|d| !self.actors[ai].active_on(d)) {
-                        continue;
-                    }
-                    let direct = m.via.split(' ').nth(2) == Some(root);
-                    let s = if direct { 0.3 } else { 0.25 };
-                    let when =
-                        date.map_or_else(|| "at any date".to_string(), |d| format!("on {d}"));
+                    let s = if depth == 1 { 0.3 } else { 0.25 };
+                    let via = self.relations[rj].describe();
                     self.push_candidate(
                         &mut res.candidates,
                         ai,
                         s,
-                        format!("in the {root} family {when} (via {})", m.via),
+                        format!("in the {root} family {when} (via {via})"),
                     );
                 }
             }
@@ -420,7 +457,7 @@ impl Registry {
             };
         }
         // 5. generic
-        if has_any(&norm, GENERIC_WORDS) || has_any(&norm, GENERIC_PHRASES) {
+        if has_generic_word(&norm) || has_any(&norm, GENERIC_PHRASES) {
             return self.unidentified(text, 0.9, "generic mention; perpetrator not named");
         }
         // 6. spacing variants ("a l islam" / "a lislam"), then fuzzy
@@ -522,7 +559,7 @@ impl Registry {
         let bag = crate::registry::letter_bag(norm);
         // Jaro–Winkler ≥ 0.92 needs nearly the same letters: a cheap bag-of-letters bound
         // skips most keys before the quadratic comparison.
-        let max_bag = (len / 5).max(3) as u32;
+        let max_bag = (len / 6).max(3) as u32;
         for k in keys {
             if k.key.len().abs_diff(len) > 4 || k.key.len() < 4 {
                 continue;

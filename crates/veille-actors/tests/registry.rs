@@ -830,3 +830,132 @@ fn every_side_of_the_real_ged_rows_resolves() {
         assert_eq!(r.resolve_exact_name(name).unwrap().id, want);
     }
 }
+
+// ------------------------------------------------------------------------------------
+// Scanning dataset files for unresolved names
+// ------------------------------------------------------------------------------------
+
+#[test]
+fn scan_lists_unresolved_acled_names_with_counts() {
+    // An invented file in ACLED's shape (no ACLED rows are committed).
+    let path = std::env::temp_dir().join(format!("veille-actors-scan-{}.csv", std::process::id()));
+    std::fs::write(
+        &path,
+        "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2\n\
+         MLI1,2019-06-01,JNIM: Group for Support of Islam and Muslims,Katiba Macina,2,Civilians (Mali),,7\n\
+         MLI2,2019-06-02,Katiba Serma,,2,Military Forces of Mali (2013-),Wagner Group; Dozo Communal Militia (Mali),1\n\
+         MLI3,2019-06-03,Katiba Serma,,2,Unidentified Armed Group (Mali),,3\n",
+    )
+    .unwrap();
+    let rep = veille_actors::dataset::scan_file(reg(), &path).unwrap();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(rep.names_seen, 9);
+    assert_eq!(rep.resolved, 7);
+    let e = rep.unresolved.entries();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0].text.as_str(), e[0].count, e[0].dataset.as_str()),
+        ("Katiba Serma", 2, "acled")
+    );
+}
+
+#[test]
+fn scan_of_the_real_ged_files_finds_nothing_unresolved() {
+    let dir = ged_dir();
+    if !dir.exists() {
+        eprintln!("SKIPPED: {} not found", dir.display());
+        return;
+    }
+    for f in [
+        "ged231_sample1000_global.csv",
+        "ged231_sample1000_mali.csv",
+        "ged_candidate_v26_0_7_mali_extract.csv",
+    ] {
+        let rep = veille_actors::dataset::scan_file(reg(), &dir.join(f)).unwrap();
+        assert!(rep.names_seen > 0);
+        assert_eq!(
+            rep.resolved,
+            rep.names_seen,
+            "{f}: {:?}",
+            rep.unresolved.entries()
+        );
+    }
+}
+
+#[test]
+fn seed_file_alone_loads_and_every_fact_has_a_source() {
+    let seed = veille_actors::registry::parse_seed(
+        veille_actors::registry::SEED_REGISTRY,
+        "registry.toml",
+    )
+    .unwrap();
+    for a in &seed.actors {
+        assert!(!a.source.trim().is_empty(), "{}", a.id);
+    }
+    for r in &seed.relations {
+        assert!(!r.source.trim().is_empty(), "{}", r.describe());
+    }
+    for d in &seed.designations {
+        assert!(!d.source.trim().is_empty());
+    }
+    // The shipped registry fills alias sources from the actor.
+    for a in reg().actors() {
+        for al in &a.aliases {
+            assert!(!al.source.trim().is_empty(), "{} / {}", a.id, al.text);
+        }
+    }
+    let r =
+        Registry::from_toml_str(veille_actors::registry::SEED_REGISTRY, "registry.toml").unwrap();
+    assert_eq!(r.get("jnim").unwrap().ucdp_ids, vec![6716]);
+}
+
+#[test]
+fn a_seed_with_a_cycle_or_a_reversed_interval_is_refused_with_both_records_named() {
+    let base = r#"
+[[actor]]
+id = "a"
+name = "Group A"
+inter = 2
+kind = "jihadist_group"
+source = "test"
+
+[[actor]]
+id = "b"
+name = "Group B"
+inter = 2
+kind = "jihadist_group"
+source = "test"
+"#;
+    let cyc = format!(
+        "{base}\n[[relation]]\nfrom = \"a\"\nkind = \"merged_into\"\nto = \"b\"\nsource = \"t\"\n\n[[relation]]\nfrom = \"a\"\nkind = \"split_from\"\nto = \"b\"\nsource = \"t\"\n"
+    );
+    let err = Registry::from_toml_str(&cyc, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("own ancestor")
+            && err.contains("a split_from b")
+            && err.contains("a merged_into b"),
+        "{err}"
+    );
+    let rev = format!(
+        "{base}\n[[relation]]\nfrom = \"a\"\nkind = \"allied_with\"\nto = \"b\"\nvalid_from = \"2020-01-01\"\nvalid_to = \"2019-01-01\"\nsource = \"t\"\n"
+    );
+    let err = Registry::from_toml_str(&rev, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Group A") && err.contains("Group B") && err.contains("before it starts"),
+        "{err}"
+    );
+    let dup = format!(
+        "{base}\n[[alias]]\nactor = \"a\"\ntext = \"Same\"\n\n[[alias]]\nactor = \"b\"\ntext = \"same\"\n"
+    );
+    let err = Registry::from_toml_str(&dup, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"a\"") && err.contains("\"b\"") && err.contains("Same"),
+        "{err}"
+    );
+}
