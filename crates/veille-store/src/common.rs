@@ -130,45 +130,64 @@ pub(crate) enum Arg {
     I64(i64),
 }
 
-/// `($s,$s+1,…),(…)` for `rows` rows of `cols` columns, numbering from `start` (1-based).
-pub(crate) fn values_sql(rows: usize, cols: usize, start: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 7);
-    let mut n = start;
+/// How a dialect writes bind parameters in the long statements (multi-row inserts and
+/// `IN` lists). SQLite gets anonymous `?`: with numbered names its
+/// `sqlite3_bind_parameter_name` (called by sqlx for every parameter) scans a list, which
+/// makes binding quadratic in the number of parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ph {
+    /// `$1, $2, …` (PostgreSQL).
+    Dollar,
+    /// `?, ?, …` (SQLite).
+    Question,
+}
+
+impl Ph {
+    /// Writes `n` comma-separated placeholders numbered from `*next`.
+    fn write(self, s: &mut String, n: usize, next: &mut usize) {
+        for i in 0..n {
+            if i > 0 {
+                s.push(',');
+            }
+            match self {
+                Ph::Dollar => {
+                    let _ = write!(s, "${next}");
+                }
+                Ph::Question => s.push('?'),
+            }
+            *next += 1;
+        }
+    }
+}
+
+/// `(…),(…)` placeholders for `rows` rows of `cols` columns, bound row by row.
+pub(crate) fn values_sql(ph: Ph, rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * (cols * 7 + 3));
+    let mut next = 1;
     for r in 0..rows {
         if r > 0 {
             s.push(',');
         }
         s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            let _ = write!(s, "${n}");
-            n += 1;
-        }
+        ph.write(&mut s, cols, &mut next);
         s.push(')');
     }
     s
 }
 
-/// `$s,$s+1,…` (n placeholders), for `IN (…)` lists.
-pub(crate) fn list_sql(n: usize, start: usize) -> String {
+/// `n` placeholders, for `IN (…)` lists.
+pub(crate) fn list_sql(ph: Ph, n: usize) -> String {
     let mut s = String::with_capacity(n * 7);
-    for i in 0..n {
-        if i > 0 {
-            s.push(',');
-        }
-        let _ = write!(s, "${}", start + i);
-    }
+    ph.write(&mut s, n, &mut 1);
     s
 }
 
 /// The `INSERT INTO events (…) VALUES …` statement for `rows` rows.
-pub(crate) fn insert_events_sql(rows: usize) -> String {
+pub(crate) fn insert_events_sql(ph: Ph, rows: usize) -> String {
     format!(
         "INSERT INTO events ({}) VALUES {}",
         EVENT_COLUMNS.join(", "),
-        values_sql(rows, EVENT_COLUMNS.len(), 1)
+        values_sql(ph, rows, EVENT_COLUMNS.len())
     )
 }
 
@@ -548,8 +567,9 @@ mod tests {
 
     #[test]
     fn values_sql_numbers_placeholders() {
-        assert_eq!(values_sql(2, 2, 1), "($1,$2),($3,$4)");
-        assert_eq!(list_sql(3, 2), "$2,$3,$4");
+        assert_eq!(values_sql(Ph::Dollar, 2, 2), "($1,$2),($3,$4)");
+        assert_eq!(values_sql(Ph::Question, 2, 2), "(?,?),(?,?)");
+        assert_eq!(list_sql(Ph::Dollar, 3), "$1,$2,$3");
     }
 
     #[test]

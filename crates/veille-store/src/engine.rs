@@ -2,14 +2,15 @@
 //! [`ImportSession`](crate::ImportSession), written once and expanded for each sqlx
 //! driver by [`impl_store!`]. Both dialects accept the same SQL text (`$N` placeholders,
 //! `ON CONFLICT`, `LIKE … ESCAPE`, `CAST(… AS BIGINT)`), so the backends differ only in
-//! how they connect, how a write transaction begins and how many bind parameters a
-//! statement may carry.
+//! how they connect, how a write transaction begins, how many bind parameters a
+//! statement may carry, and how the long multi-row statements write their placeholders
+//! (see [`Ph`](crate::common::Ph)).
 
 /// Expands the store for one driver. The invoking module must define the store type
 /// `$store` with a `pool: sqlx::Pool<$db>` field and an inherent
 /// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>>`.
 macro_rules! impl_store {
-    ($store:ident, $session:ident, $db:ty, $backend:expr, $max_params:expr) => {
+    ($store:ident, $session:ident, $db:ty, $backend:expr, $max_params:expr, $ph:expr) => {
         use $crate::common::{
             corrupt, list_sql, now, parse_doc, parse_uuid, retracted,
             synthesised_import_revision, with_update_audit, Arg, BatchRow, EventRow, RawStats,
@@ -31,6 +32,8 @@ macro_rules! impl_store {
 
         /// Most bind parameters one statement may carry.
         const MAX_PARAMS: usize = $max_params;
+        /// How long statements write their placeholders.
+        const PH: $crate::common::Ph = $ph;
 
         fn bind_args<'q>(mut q: Q<'q>, args: Vec<Arg>) -> Q<'q> {
             for a in args {
@@ -77,10 +80,10 @@ macro_rules! impl_store {
                 let chunk: Vec<EventRow> = it.by_ref().take(per).collect();
                 let sql = if chunk.len() == per {
                     full_sql
-                        .get_or_insert_with(|| $crate::common::insert_events_sql(per))
+                        .get_or_insert_with(|| $crate::common::insert_events_sql(PH, per))
                         .clone()
                 } else {
-                    $crate::common::insert_events_sql(chunk.len())
+                    $crate::common::insert_events_sql(PH, chunk.len())
                 };
                 let mut q = sqlx::query(&sql);
                 for r in chunk {
@@ -107,7 +110,7 @@ macro_rules! impl_store {
                 let chunk: Vec<(String, String)> = it.by_ref().take(per).collect();
                 let sql = format!(
                     "INSERT INTO event_external_ids (external_id, event_id) VALUES {}",
-                    $crate::common::values_sql(chunk.len(), 2, 1)
+                    $crate::common::values_sql(PH, chunk.len(), 2)
                 );
                 let mut q = sqlx::query(&sql);
                 for (x, e) in chunk {
@@ -142,7 +145,7 @@ macro_rules! impl_store {
             for chunk in revs.chunks(per) {
                 let sql = format!(
                     "INSERT INTO revisions ({REVISION_COLUMNS}) VALUES {}",
-                    $crate::common::values_sql(chunk.len(), 9, 1)
+                    $crate::common::values_sql(PH, chunk.len(), 9)
                 );
                 let mut q = sqlx::query(&sql);
                 for r in chunk {
@@ -173,7 +176,7 @@ macro_rules! impl_store {
             for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
                 let sql = format!(
                     "SELECT external_id, event_id FROM event_external_ids WHERE external_id IN ({})",
-                    list_sql(chunk.len(), 1)
+                    list_sql(PH, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for x in chunk {
@@ -200,7 +203,7 @@ macro_rules! impl_store {
         async fn load_events(conn: &mut Conn, ids: &[Uuid]) -> Result<HashMap<Uuid, Loaded>> {
             let mut out = HashMap::new();
             for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
-                let list = list_sql(chunk.len(), 1);
+                let list = list_sql(PH, chunk.len());
                 let sql = format!(
                     "SELECT e.id, e.doc, e.import_batch_id, \
                      (SELECT MAX(r.seq) FROM revisions r WHERE r.event_id = e.id) \
@@ -261,7 +264,7 @@ macro_rules! impl_store {
             let r = BatchRow::from_batch(b);
             let sql = format!(
                 "INSERT INTO import_batches ({BATCH_COLUMNS}) VALUES {}",
-                $crate::common::values_sql(1, 11, 1)
+                $crate::common::values_sql(PH, 1, 11)
             );
             sqlx::query(&sql)
                 .bind(r.id)

@@ -85,5 +85,6 @@ crate::engine::impl_store!(
     PgImportSession,
     sqlx::Postgres,
     Backend::Postgres,
-    65535
+    65535,
+    crate::common::Ph::Dollar
 );

@@ -50,5 +50,6 @@ crate::engine::impl_store!(
     SqliteImportSession,
     sqlx::Sqlite,
     Backend::Sqlite,
-    32766
+    32766,
+    crate::common::Ph::Question
 );
