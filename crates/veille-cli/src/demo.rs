@@ -6,7 +6,7 @@ use crate::{output, Global};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use veille_ingest::{Enricher, ImportOptions};
 use veille_model::Event;
 use veille_store::EventFilter;
@@ -37,48 +37,14 @@ pub struct DemoArgs {
     out: PathBuf,
 }
 
-static GEO: OnceLock<veille_geo::Geo> = OnceLock::new();
-
 /// The shipped geography (Mali gazetteer and boundaries), loaded once.
 pub fn geo() -> Result<&'static veille_geo::Geo> {
-    if let Some(g) = GEO.get() {
-        return Ok(g);
-    }
-    let g = veille_geo::Geo::shipped().context("cannot load the shipped geography")?;
-    Ok(GEO.get_or_init(|| g))
+    Ok(veille_ingest::shipped_geo()?)
 }
 
-/// Enrichment applied to every imported event: places through `veille-geo`, actor
-/// names through the `veille-actors` registry.
-struct StandardEnricher {
-    geo: &'static veille_geo::Geo,
-    registry: &'static veille_actors::Registry,
-}
-
-impl Enricher for StandardEnricher {
-    fn enrich(&self, event: &mut Event) {
-        self.geo.enrich(&mut event.location);
-        for a in &mut event.actors {
-            if a.actor_id.is_some() {
-                continue;
-            }
-            let ucdp_id = a
-                .source_actor_id
-                .as_deref()
-                .and_then(|s| s.parse::<u32>().ok());
-            if let Some(actor) = self.registry.resolve_ucdp(ucdp_id, &a.name) {
-                a.actor_id = Some(actor.id.clone());
-            }
-        }
-    }
-}
-
-/// The standard enricher (shipped geography and actor registry).
+/// The standard enrichment (places and actors) every import goes through.
 pub fn enricher() -> Result<Arc<dyn Enricher>> {
-    Ok(Arc::new(StandardEnricher {
-        geo: geo()?,
-        registry: veille_actors::Registry::shipped().context("cannot load the actor registry")?,
-    }))
+    Ok(veille_ingest::StandardEnricher::shipped()?)
 }
 
 /// `veille demo`.

@@ -84,7 +84,26 @@ impl Global {
     }
 }
 
+/// `veille list | head` closes the pipe early: exit quietly, as Unix tools do, instead
+/// of reporting `println!`'s broken-pipe panic.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> std::process::ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let global = Global {
         database: cli.database_url.clone().unwrap_or_else(|| cli.db.clone()),

@@ -20,6 +20,7 @@ pub mod acled_export;
 pub mod common;
 pub mod countries;
 pub mod csvread;
+pub mod enrich;
 pub mod error;
 pub mod export;
 pub mod ged;
@@ -29,6 +30,7 @@ pub mod import;
 pub mod veille_csv;
 
 pub use common::{parse_date, EventReader, MapContext, ParsedRow};
+pub use enrich::{shipped_geo, EnrichError, StandardEnricher};
 pub use error::{IngestError, RowError, MAX_LISTED_ERRORS};
 pub use export::{export, ExportFormat};
 pub use import::{
