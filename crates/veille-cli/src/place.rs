@@ -8,7 +8,6 @@ use crate::Global;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use std::path::PathBuf;
-use std::time::Instant;
 use veille_geo::{
     eval, Boundaries, Geo, Hints, LayerSpec, ResolutionStatus, UserPlace, GEONAMES_ATTRIBUTION,
 };
@@ -417,149 +416,41 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn bench(runs: usize, global: &Global) -> Result<()> {
-    let t0 = Instant::now();
-    let geo = Geo::shipped()?;
-    let load_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let rss_after_load = vm_hwm_kb();
-    // Real names from the GED rows and the variant classes the resolver handles.
-    let names = [
-        "Ogossagou",
-        "Ogossogou",
-        "Tombouctou",
-        "Timbuktu",
-        "Ségou",
-        "SEGOU",
-        "Segou",
-        "Mopti",
-        "Sévaré",
-        "Sevare",
-        "Kidal",
-        "Gao",
-        "Boulikessi",
-        "Aguelhok",
-        "Aguel-Hoc",
-        "Anefis",
-        "Tabrichate",
-        "Mourdiah",
-        "Hombori",
-        "Diabaly",
-        "Somadougou",
-        "Kouakourou",
-        "Konna",
-        "Djenné",
-        "Djenne",
-        "Tessalit",
-        "Tabankort",
-        "Niono",
-        "Goundam",
-        "Doro",
-        "Denga-Ouro",
-        "Denga Ouro",
-        "N'Djella",
-        "NDjella",
-        "Wolenguéna II",
-        "Wolenguena 2",
-        "Bankass",
-        "Koro",
-        "Bandiagara",
-        "Douentza",
-        "Léré",
-        "Nara",
-        "Siribala",
-        "Péné",
-        "Dansa",
-        "Ménaka",
-        "Menaka",
-        "Kayes",
-        "Sikasso",
-        "Bamako",
-    ];
-    let hints = Hints::default();
-    let mut res_rates = Vec::new();
-    let mut sink = 0usize;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let mut n = 0usize;
-        while t.elapsed().as_secs_f64() < 0.3 {
-            for nm in &names {
-                sink += geo.resolve(nm, &hints).candidates.len();
-                n += 1;
-            }
-        }
-        res_rates.push(n as f64 / t.elapsed().as_secs_f64());
-    }
-    let fuzzy = [
-        "Ogosagou",
-        "Bandiagra",
-        "Tombouctu",
-        "Douentzaa",
-        "Kouakourouu",
-    ];
-    let mut fz_rates = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let mut n = 0usize;
-        while t.elapsed().as_secs_f64() < 0.2 {
-            for nm in &fuzzy {
-                sink += geo.resolve(nm, &hints).candidates.len();
-                n += 1;
-            }
-        }
-        fz_rates.push(n as f64 / t.elapsed().as_secs_f64());
-    }
-    let layer = geo.layer(1).context("no admin1 layer")?;
-    let bb = layer.bbox();
-    let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut pts = Vec::with_capacity(1_000_000);
-    for _ in 0..1_000_000 {
-        s = s
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let a = (s >> 11) as f64 / (1u64 << 53) as f64;
-        s = s
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let b = (s >> 11) as f64 / (1u64 << 53) as f64;
-        pts.push((bb[1] + a * (bb[3] - bb[1]), bb[0] + b * (bb[2] - bb[0])));
-    }
-    let mut pip_rates = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        for &(lat, lon) in &pts {
-            sink += layer.locate_index(lat, lon).unwrap_or(99);
-        }
-        pip_rates.push(pts.len() as f64 / t.elapsed().as_secs_f64());
-    }
-    let r = median(res_rates);
-    let f = median(fz_rates);
-    let p = median(pip_rates);
-    let hwm = vm_hwm_kb();
+    let r = veille_geo::bench::run(runs)?;
     if global.json {
-        return print_json(&serde_json::json!({
-            "runs": runs, "load_ms": load_ms,
-            "resolutions_per_s": r, "fuzzy_resolutions_per_s": f, "pip_per_s": p,
-            "rss_peak_after_load_kb": rss_after_load, "rss_peak_kb": hwm, "sink": sink,
-        }));
+        return print_json(&r);
     }
-    println!("shipped data loaded in {load_ms:.0} ms (Geo::shipped: gazetteer + NE ADM1)");
     println!(
-        "name resolutions/s (median of {runs}, {} real names, exact/variant): {r:.0}",
-        names.len()
+        "shipped data loaded in {:.0} ms (Geo::shipped: gazetteer + NE ADM1)",
+        r.load_ms
     );
-    println!("fuzzy-only resolutions/s (median of {runs}, misspellings): {f:.0}");
-    println!("point-in-polygon lookups/s, one core (median of {runs}, 1M random points in the layer bbox): {p:.0}");
-    if let Some(k) = rss_after_load {
+    println!(
+        "name resolutions/s (median of {}, {} real names incl. variants and phrases): {:.0}",
+        r.runs,
+        veille_geo::bench::NAMES.len(),
+        r.resolutions_per_s
+    );
+    println!(
+        "fuzzy-path resolutions/s (median of {}, {} misspellings): {:.0}",
+        r.runs,
+        veille_geo::bench::MISSPELLINGS.len(),
+        r.fuzzy_resolutions_per_s
+    );
+    println!(
+        "point-in-polygon lookups/s, one core (median of {}, 1M random points in the layer bbox): {:.0}",
+        r.runs, r.pip_per_s
+    );
+    if let Some(k) = r.rss_peak_after_load_kb {
         println!(
             "peak RSS after loading (VmHWM): {:.1} MB",
             k as f64 / 1024.0
         );
     }
-    if let Some(k) = hwm {
+    if let Some(k) = r.rss_peak_kb {
         println!(
-            "peak RSS at end incl. bench buffers (VmHWM): {:.1} MB",
+            "peak RSS at end incl. 16 MB of bench points (VmHWM): {:.1} MB",
             k as f64 / 1024.0
         );
     }
-    let _ = sink;
     Ok(())
 }

@@ -266,12 +266,25 @@ pub struct Gazetteer {
     key_index: HashMap<String, u32>,
     /// Keys bucketed by first character, for fuzzy matching.
     fuzzy_buckets: HashMap<char, Vec<u32>>,
+    /// Per key: (bitmask of letters a–z and digits present, length in chars).
+    key_meta: Vec<(u64, u32)>,
     base_names: HashMap<u32, String>,
     aliases: Vec<PlaceAlias>,
     admin1_names: HashMap<(String, String), String>,
     admin2_names: HashMap<(String, String), String>,
     grid: PointGrid,
     sources: Vec<String>,
+}
+
+/// Bitmask of the ASCII letters and digits in a key (bit 63 for anything else).
+fn char_mask(k: &str) -> u64 {
+    k.chars().fold(0u64, |m, c| {
+        m | match c {
+            'a'..='z' => 1 << (c as u32 - 'a' as u32),
+            '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+            _ => 1 << 63,
+        }
+    })
 }
 
 /// Column count of a GeoNames dump.
@@ -424,6 +437,8 @@ impl Gazetteer {
                 if let Some(c) = k.chars().next() {
                     self.fuzzy_buckets.entry(c).or_default().push(i);
                 }
+                self.key_meta
+                    .push((char_mask(&k), k.chars().count() as u32));
                 self.keys.push(k.clone());
                 self.postings.push(Vec::new());
                 self.key_index.insert(k, i);
@@ -562,7 +577,7 @@ impl Gazetteer {
     }
 
     /// Fuzzy key matches: Jaro-Winkler ≥ `threshold` among keys sharing the first
-    /// character and within 3 bytes in length. Returns (similarity, postings).
+    /// character, within 3 characters in length, and differing in at most 4 letters present. Returns (similarity, postings).
     pub fn fuzzy_keys(&self, key: &str, threshold: f64) -> Vec<(f64, &str, &[Posting])> {
         let Some(c) = key.chars().next() else {
             return Vec::new();
@@ -571,13 +586,18 @@ impl Gazetteer {
             return Vec::new();
         };
         let len = key.chars().count() as i64;
+        let mask = char_mask(key);
         let mut out = Vec::new();
         for &ki in bucket {
-            let k = &self.keys[ki as usize];
-            let kl = k.len() as i64; // bytes; close enough for the prefilter
-            if (kl - len).abs() > 3 {
+            let (km, kl) = self.key_meta[ki as usize];
+            if (i64::from(kl) - len).abs() > 3 {
                 continue;
             }
+            // Cheap prefilter: at most 4 letters present in one and not the other.
+            if (km ^ mask).count_ones() > 4 {
+                continue;
+            }
+            let k = &self.keys[ki as usize];
             let s = strsim::jaro_winkler(key, k);
             if s >= threshold {
                 out.push((s, k.as_str(), self.postings[ki as usize].as_slice()));

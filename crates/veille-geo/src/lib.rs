@@ -13,6 +13,7 @@
 //! assert_eq!(r.best().unwrap().place.name, "Timbuktu");
 //! ```
 
+pub mod bench;
 pub mod boundaries;
 pub mod error;
 pub mod eval;

@@ -1,6 +1,8 @@
 //! Resolution, reverse-geocoding and enrichment tests on the shipped Mali data, using
 //! real names from GeoNames ML.txt.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::OnceLock;
 use veille_geo::{Geo, Hints, ResolutionStatus};
 use veille_model::{AdminUnit, GeoPrecision, Location};
