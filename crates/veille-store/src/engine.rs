@@ -121,13 +121,30 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        /// Makes the external-id rows of `event` match its document.
-        async fn replace_external_ids(conn: &mut Conn, event: &Event) -> Result<()> {
-            sqlx::query("DELETE FROM event_external_ids WHERE event_id = $1")
-                .bind(event.id.to_string())
-                .execute(&mut *conn)
-                .await?;
-            insert_external_ids(conn, external_id_pairs(event)).await
+        /// Makes the external-id rows of an event match its new document: deletes the
+        /// rows of its previous version (by primary key), then inserts the new ones.
+        async fn replace_external_ids(conn: &mut Conn, old: &Event, new: &Event) -> Result<()> {
+            let ids: Vec<&str> = old.external_ids.iter().map(|x| x.0.as_str()).collect();
+            for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
+                let sql = format!(
+                    "DELETE FROM event_external_ids WHERE event_id = $1 AND external_id IN ({})",
+                    list_sql_from(chunk.len(), 2)
+                );
+                let mut q = sqlx::query(&sql).bind(old.id.to_string());
+                for x in chunk {
+                    q = q.bind(*x);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            insert_external_ids(conn, external_id_pairs(new)).await
+        }
+
+        /// `$start, $start+1, …` (short lists only: both dialects accept `$N`).
+        fn list_sql_from(n: usize, start: usize) -> String {
+            (start..start + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(",")
         }
 
         fn external_id_pairs(e: &Event) -> Vec<(String, String)> {
@@ -366,7 +383,7 @@ macro_rules! impl_store {
                 let new = with_update_audit(event.clone(), &current.event, by, at);
                 update_event_row(&mut tx, EventRow::from_event(&new, None)?).await?;
                 if new.external_ids != current.event.external_ids {
-                    replace_external_ids(&mut tx, &new).await?;
+                    replace_external_ids(&mut tx, &current.event, &new).await?;
                 }
                 let rev = Revision {
                     id: Uuid::now_v7(),
@@ -623,7 +640,7 @@ macro_rules! impl_store {
                         .collect();
                     lookup_external_ids(&mut self.tx, &ids).await?
                 };
-                let mut loaded = if known.is_empty() {
+                let loaded = if known.is_empty() {
                     HashMap::new()
                 } else {
                     let mut ids: Vec<Uuid> = known.values().copied().collect();
@@ -716,7 +733,6 @@ macro_rules! impl_store {
                             }
                         }
                         None => {
-                            loaded.remove(&id);
                             slots.insert(id, Slot::Updated(updated.len()));
                             updated.push(Loaded {
                                 event: new,
@@ -740,7 +756,14 @@ macro_rules! impl_store {
                 }
                 for u in &updated {
                     update_event_row(&mut self.tx, EventRow::from_event(&u.event, None)?).await?;
-                    replace_external_ids(&mut self.tx, &u.event).await?;
+                    let old = loaded.get(&u.event.id).map(|l| &l.event);
+                    match old {
+                        Some(old) if old.external_ids == u.event.external_ids => {}
+                        Some(old) => replace_external_ids(&mut self.tx, old, &u.event).await?,
+                        None => {
+                            return Err(corrupt(&u.event.id.to_string(), "updated event not loaded"))
+                        }
+                    }
                 }
                 insert_revisions(&mut self.tx, &revisions).await?;
                 Ok(outcomes)

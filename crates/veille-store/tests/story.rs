@@ -697,6 +697,25 @@ async fn import_session(s: &dyn Store) {
 
     // No revision row per created event: 5 synthesised + 3 re-import updates + 1 edit.
     assert_eq!(s.stats().await.unwrap().revisions, 9);
+
+    // A re-import that adds an external id, then one that drops the old one.
+    let b3 = batch(1003, "acled.csv", t0() + Duration::days(3));
+    let mut session = s.begin_import(&b3).await.unwrap();
+    let mut both = imported(31, "ged:3", 0);
+    both.external_ids.push(ExternalId("acled:MLI3".into()));
+    let mut only_acled = imported(32, "acled:MLI3", 0);
+    only_acled.notes = "ACLED only".into();
+    let out = session.upsert_chunk(vec![both]).await.unwrap();
+    assert_eq!(out, vec![UpsertOutcome::Updated(id(13))]);
+    let out = session.upsert_chunk(vec![only_acled]).await.unwrap();
+    assert_eq!(out, vec![UpsertOutcome::Updated(id(13))]);
+    session.commit(&b3).await.unwrap();
+    assert_eq!(
+        s.find_by_external_id("acled:MLI3").await.unwrap(),
+        Some(id(13))
+    );
+    assert_eq!(s.find_by_external_id("ged:3").await.unwrap(), None);
+    assert_eq!(s.history(id(13)).await.unwrap().len(), 3);
 }
 both!(
     import_session,
