@@ -123,6 +123,9 @@ fn strip_suffix_ci<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
         return None;
     }
     let (head, tail) = s.split_at(cut);
+    if suf.is_ascii() && tail.is_ascii() {
+        return tail.eq_ignore_ascii_case(suf).then(|| head.trim_end());
+    }
     (normalize::fold(tail) == normalize::fold(suf)).then(|| head.trim_end())
 }
 
@@ -131,6 +134,9 @@ fn strip_prefix_ci<'a>(s: &'a str, pre: &str) -> Option<&'a str> {
         return None;
     }
     let (head, tail) = s.split_at(pre.len());
+    if pre.is_ascii() && head.is_ascii() {
+        return head.eq_ignore_ascii_case(pre).then(|| tail.trim_start());
+    }
     (normalize::fold(head) == normalize::fold(pre) && head.ends_with(' '))
         .then(|| tail.trim_start())
 }
@@ -422,6 +428,7 @@ struct Ctx {
     /// (admin2 code, lat, lon, name) of the cercles matching the admin2 hint.
     admin2: Vec<(String, f64, f64, String)>,
     near: Option<(f64, f64, String)>,
+    limit: usize,
 }
 
 impl Ctx {
@@ -494,6 +501,7 @@ impl Ctx {
             admin1_code,
             admin2,
             near,
+            limit: hints.limit.unwrap_or(10),
         }
     }
 }
@@ -507,22 +515,24 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
     let country = ctx.country.clone();
     let admin1_code = ctx.admin1_code.clone();
     let near = ctx.near.as_ref();
-    let mut out: Vec<Scored> = Vec::new();
     let country_c = country.clone();
-    let mut consider = |posting: &Posting, base: f64, how: String| {
-        let Some(p) = g.place(posting.place) else {
-            return;
-        };
+    // Scores a posting; builds the reason text only when `explain` (the costly part),
+    // which is done for the few candidates returned.
+    let consider = |posting: &Posting, base: f64, how: &How, explain: bool| -> Option<(f64, bool, String)> {
+        let p = g.place(posting.place)?;
         if !passes(p, filter) {
-            return;
+            return None;
         }
         if let Some(c) = &country_c {
             if &p.country_code != c {
-                return;
+                return None;
             }
         }
         let mut score = base;
-        let mut why = vec![how];
+        let mut why: Vec<String> = Vec::new();
+        if explain {
+            why.push(how_text(g, p, posting, how));
+        }
         let mut contradicts = false;
         // Hints locate the event; they do not promote an admin unit that merely has the
         // same name ("Goundam" with hint "Goundam cercle" is the town).
@@ -536,12 +546,12 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
                 _ => (-0.08, "natural or other feature"),
             };
             score += adj;
-            why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
+            if explain { why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code)); }
         } else {
-            why.push(format!(
+            if explain { why.push(format!(
                 "admin unit ({}.{})",
                 p.feature_class, p.feature_code
-            ));
+            )); }
         }
         let seat = match p.feature_code.as_str() {
             "PPLC" => 0.04,
@@ -552,30 +562,30 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
         };
         if seat > 0.0 {
             score += seat;
-            why.push("admin seat".into());
+            if explain { why.push("admin seat".into()); }
         }
         if p.population > 0 && p.feature_class != "A" {
             score += ((p.population as f64).log10() * 0.005).min(0.03);
-            why.push(format!("population {}", p.population));
+            if explain { why.push(format!("population {}", p.population)); }
         }
         if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
             let a1 = p.admin1_code.as_str();
             if a1.is_empty() || a1 == "00" {
-                why.push("admin1 unknown in gazetteer".into());
+                if explain { why.push("admin1 unknown in gazetteer".into()); }
             } else {
                 match vintage::agreement(a1, h) {
                     vintage::Agreement::Exact => {
                         score += 0.10;
-                        why.push("admin1 hint matches".into());
+                        if explain { why.push("admin1 hint matches".into()); }
                     }
                     vintage::Agreement::AllowingForVintage => {
                         score += 0.08;
-                        why.push("admin1 hint matches allowing for the 2016 reform".into());
+                        if explain { why.push("admin1 hint matches allowing for the 2016 reform".into()); }
                     }
                     vintage::Agreement::Disagree => {
                         score -= 0.30;
                         contradicts = true;
-                        why.push(format!("admin1 {a1} contradicts hint"));
+                        if explain { why.push(format!("admin1 {a1} contradicts hint")); }
                     }
                 }
             }
@@ -584,11 +594,11 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
             if !p.admin2_code.is_empty() {
                 if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
                     score += 0.08;
-                    why.push("admin2 hint matches".into());
+                    if explain { why.push("admin2 hint matches".into()); }
                 } else {
                     score -= 0.10;
                     contradicts = true;
-                    why.push(format!("admin2 {} contradicts hint", p.admin2_code));
+                    if explain { why.push(format!("admin2 {} contradicts hint", p.admin2_code)); }
                 }
             } else {
                 let (d, nm) = ctx
@@ -602,35 +612,22 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
                     // Counts against a fuzzy match only (see below).
                     contradicts = true;
                 }
-                why.push(format!("admin2 unknown; {d:.0} km from the {nm} point"));
+                if explain { why.push(format!("admin2 unknown; {d:.0} km from the {nm} point")); }
             }
         }
         if let Some((lat, lon, nm)) = near {
             let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
             let b = 0.10 * (1.0 - d / 250.0).max(0.0);
             score += b;
-            why.push(format!("{d:.0} km from {nm}"));
+            if explain { why.push(format!("{d:.0} km from {nm}")); }
         }
         // Only a fuzzy match is disqualified by contradicting a hint; an exact name
         // that GeoNames files under another region is kept (ranked lower) because
         // border places are often coded differently by different sources.
         let contradicts = contradicts && fuzzy;
-        let reason = why.join("; ");
-        match out.iter_mut().find(|s| s.place == posting.place) {
-            Some(s) if s.score >= score => {}
-            Some(s) => {
-                s.score = score;
-                s.reason = reason;
-                s.contradicts = contradicts;
-            }
-            None => out.push(Scored {
-                place: posting.place,
-                score,
-                reason,
-                contradicts,
-            }),
-        }
+        Some((score, contradicts, why.join("; ")))
     };
+    let mut items: Vec<(Posting, f64, How)> = Vec::new();
     let postings_hit: Vec<Posting> = g
         .lookup_key(&key)
         .iter()
@@ -649,32 +646,14 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
         };
         let matched = g.matched_name(p, posting);
         let alt = matches!(posting.kind, NameKind::Alternate(_) | NameKind::Alias(_));
-        let which = match posting.kind {
-            NameKind::Primary => "name".to_string(),
-            NameKind::Ascii => "ASCII name".to_string(),
-            NameKind::Alternate(_) => "alternate name".to_string(),
-            NameKind::AdminBase => "admin name".to_string(),
-            NameKind::Alias(_) => "user alias".to_string(),
-        };
         let (base, how) = if matched == name && posting.kind != NameKind::Ascii {
-            (
-                if alt { 0.97 } else { 1.0 },
-                format!("exact match on {which} {matched:?}"),
-            )
+            (if alt { 0.97 } else { 1.0 }, How::Exact)
         } else if normalize::fold_case_accents(matched) == soft {
-            (
-                if alt { 0.94 } else { 0.96 },
-                format!("case/accent-folded match on {which} {matched:?}"),
-            )
+            (if alt { 0.94 } else { 0.96 }, How::Folded)
         } else {
-            (
-                if alt { 0.90 } else { 0.92 },
-                format!(
-                    "spelling variant (apostrophe/hyphen/space/numeral) of {which} {matched:?}"
-                ),
-            )
+            (if alt { 0.90 } else { 0.92 }, How::Variant)
         };
-        consider(posting, base, how);
+        items.push((*posting, base, how));
     }
     if fuzzy {
         let mut fz = g.fuzzy_keys(&key, FUZZY_THRESHOLD);
@@ -686,22 +665,70 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
             let lev = strsim::normalized_levenshtein(&key, k);
             let sim = 0.5 * jw + 0.5 * lev;
             for posting in postings {
-                let matched = g
-                    .place(posting.place)
-                    .map(|p| g.matched_name(p, posting))
-                    .unwrap_or(k);
-                consider(
-                    posting,
-                    0.85 * sim,
-                    format!(
-                        "fuzzy match (Jaro-Winkler {jw:.3}, Levenshtein {lev:.3}) on {matched:?}"
-                    ),
-                );
+                items.push((*posting, 0.85 * sim, How::Fuzzy { jw, lev }));
             }
         }
     }
-    out
+    // Pass 1: scores only, best item per place.
+    let mut best: Vec<(u32, f64, bool, usize)> = Vec::new();
+    for (i, (posting, base, how)) in items.iter().enumerate() {
+        let Some((score, contradicts, _)) = consider(posting, *base, how, false) else {
+            continue;
+        };
+        match best.iter_mut().find(|b| b.0 == posting.place) {
+            Some(b) if b.1 >= score => {}
+            Some(b) => *b = (posting.place, score, contradicts, i),
+            None => best.push((posting.place, score, contradicts, i)),
+        }
+    }
+    best.sort_by(|a, b| b.1.total_cmp(&a.1));
+    best.truncate(ctx.limit.max(2));
+    // Pass 2: reasons for the candidates kept.
+    best.into_iter()
+        .map(|(place, score, contradicts, i)| {
+            let (posting, base, how) = &items[i];
+            let reason = consider(posting, *base, how, true)
+                .map(|r| r.2)
+                .unwrap_or_default();
+            Scored {
+                place,
+                score,
+                reason,
+                contradicts,
+            }
+        })
+        .collect()
 }
+
+/// How a name matched (the reason text is built only for returned candidates).
+enum How {
+    Exact,
+    Folded,
+    Variant,
+    Fuzzy { jw: f64, lev: f64 },
+}
+
+fn how_text(g: &Gazetteer, p: &Place, posting: &Posting, how: &How) -> String {
+    let matched = g.matched_name(p, posting);
+    let which = match posting.kind {
+        NameKind::Primary => "name",
+        NameKind::Ascii => "ASCII name",
+        NameKind::Alternate(_) => "alternate name",
+        NameKind::AdminBase => "admin name",
+        NameKind::Alias(_) => "user alias",
+    };
+    match how {
+        How::Exact => format!("exact match on {which} {matched:?}"),
+        How::Folded => format!("case/accent-folded match on {which} {matched:?}"),
+        How::Variant => {
+            format!("spelling variant (apostrophe/hyphen/space/numeral) of {which} {matched:?}")
+        }
+        How::Fuzzy { jw, lev } => {
+            format!("fuzzy match (Jaro-Winkler {jw:.3}, Levenshtein {lev:.3}) on {matched:?}")
+        }
+    }
+}
+
 
 fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resolution {
     let h = Hints {
