@@ -1,4 +1,6 @@
 //! End-to-end tests of the `veille` binary: real files, a real SQLite database, the
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! real exit codes and messages a user sees.
 
 use std::path::{Path, PathBuf};

@@ -105,7 +105,7 @@ fn ged_global_release_maps_59_countries_and_widens_13_off_by_one_rows() {
                 .iter()
                 .any(|t| t == veille_ingest::ged::LOW_HIGH_ADJUSTED_TAG)
         })
-        .map(|e| ext(e))
+        .map(ext)
         .collect();
     assert_eq!(adjusted.len(), 13);
     assert!(adjusted.contains(&"ged:464847"), "{adjusted:?}");

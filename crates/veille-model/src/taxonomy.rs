@@ -577,30 +577,40 @@ vocabulary! {
     }
 }
 
+// Not derived: the vocabulary macro serves enums with and without a default.
+#[allow(clippy::derivable_impls)]
 impl Default for Reliability {
     fn default() -> Self {
         Reliability::F
     }
 }
 
+// Not derived: the vocabulary macro serves enums with and without a default.
+#[allow(clippy::derivable_impls)]
 impl Default for Credibility {
     fn default() -> Self {
         Credibility::CannotBeJudged
     }
 }
 
+// Not derived: the vocabulary macro serves enums with and without a default.
+#[allow(clippy::derivable_impls)]
 impl Default for VerificationStatus {
     fn default() -> Self {
         VerificationStatus::Unverified
     }
 }
 
+// Not derived: the vocabulary macro serves enums with and without a default.
+#[allow(clippy::derivable_impls)]
 impl Default for GeoPrecision {
     fn default() -> Self {
         GeoPrecision::Country
     }
 }
 
+// Not derived: the vocabulary macro serves enums with and without a default.
+#[allow(clippy::derivable_impls)]
 impl Default for Sensitivity {
     fn default() -> Self {
         Sensitivity::Restricted

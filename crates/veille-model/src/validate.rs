@@ -157,7 +157,6 @@ impl Event {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::event::*;
     use crate::taxonomy::*;
     use chrono::{NaiveDate, TimeZone, Utc};
