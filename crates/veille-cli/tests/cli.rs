@@ -1,7 +1,7 @@
 //! End-to-end tests of the `veille` binary: real files, a real SQLite database, the
+//! real exit codes and messages a user sees.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
-//! real exit codes and messages a user sees.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -15,14 +15,14 @@ pub mod taxonomy;
 pub mod validate;
 
 pub use event::{
-    ActorParticipation, AdminUnit, Audit, CasualtyFigure, Casualties, Count, Event, ExternalId,
+    ActorParticipation, AdminUnit, Audit, Casualties, CasualtyFigure, Count, Event, ExternalId,
     Location, Provenance, Source,
 };
 pub use revision::{diff_events, FieldChange, ImportBatch, Revision, RevisionAction};
 pub use taxonomy::{
     ActorRole, Attribution, Credibility, DatePrecision, EventType, GeoPrecision, InterCode,
-    Reliability, Sensitivity, Side, SubEventType, UnknownValue, VerificationStatus,
-    VictimCategory, ViolenceType,
+    Reliability, Sensitivity, Side, SubEventType, UnknownValue, VerificationStatus, VictimCategory,
+    ViolenceType,
 };
 pub use validate::{ValidationError, ValidationErrors};
 

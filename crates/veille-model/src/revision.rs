@@ -162,7 +162,11 @@ fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
             }
         }
         _ => out.push(FieldChange {
-            field: if path.is_empty() { "(root)".into() } else { path.into() },
+            field: if path.is_empty() {
+                "(root)".into()
+            } else {
+                path.into()
+            },
             before: a.clone(),
             after: b.clone(),
         }),

@@ -188,15 +188,27 @@ impl SubEventType {
                 EventType::Protests
             }
             ViolentDemonstration | MobViolence => EventType::Riots,
-            ChemicalWeapon | AirDroneStrike | SuicideBomb | ShellingArtilleryMissile
-            | RemoteExplosiveLandmineIed | Grenade => EventType::ExplosionsRemoteViolence,
-            SexualViolence | Attack | AbductionForcedDisappearance | ForcedDisplacement
-            | BlockadeSiege | AttackOnEducation | Intimidation => {
-                EventType::ViolenceAgainstCivilians
-            }
-            Agreement | Arrests | ChangeToGroupActivity | DisruptedWeaponsUse
-            | HeadquartersOrBaseEstablished | LootingPropertyDestruction
-            | NonViolentTransferOfTerritory | Other => EventType::StrategicDevelopments,
+            ChemicalWeapon
+            | AirDroneStrike
+            | SuicideBomb
+            | ShellingArtilleryMissile
+            | RemoteExplosiveLandmineIed
+            | Grenade => EventType::ExplosionsRemoteViolence,
+            SexualViolence
+            | Attack
+            | AbductionForcedDisappearance
+            | ForcedDisplacement
+            | BlockadeSiege
+            | AttackOnEducation
+            | Intimidation => EventType::ViolenceAgainstCivilians,
+            Agreement
+            | Arrests
+            | ChangeToGroupActivity
+            | DisruptedWeaponsUse
+            | HeadquartersOrBaseEstablished
+            | LootingPropertyDestruction
+            | NonViolentTransferOfTerritory
+            | Other => EventType::StrategicDevelopments,
         }
     }
 
