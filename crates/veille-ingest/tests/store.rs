@@ -175,8 +175,13 @@ async fn real_ged_round_trips_through_veille_csv_and_geojson_sqlite() {
 }
 
 #[tokio::test]
-async fn real_ged_round_trips_on_postgres_when_available() {
+async fn postgres_real_ged_round_trips() {
     let Ok(url) = std::env::var("VEILLE_TEST_DATABASE_URL") else {
+        assert_ne!(
+            std::env::var("VEILLE_REQUIRE_POSTGRES").as_deref(),
+            Ok("1"),
+            "VEILLE_REQUIRE_POSTGRES=1 but VEILLE_TEST_DATABASE_URL is not set"
+        );
         eprintln!("VEILLE_TEST_DATABASE_URL not set: skipped");
         return;
     };
