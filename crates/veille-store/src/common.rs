@@ -2,7 +2,7 @@
 //! document, SQL text builders (both dialects accept `$N` placeholders), filter
 //! translation, row decoding and stats assembly. Nothing here touches a connection.
 
-use crate::{EventFilter, Result, Stats, StoreError};
+use crate::{ActorSpan, EventFilter, ReferenceEdit, Result, Stats, StoreError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -122,6 +122,40 @@ impl EventRow {
             doc,
         })
     }
+}
+
+/// The columns of `event_actors`, in [`EventActorRow`] bind order.
+pub(crate) const EVENT_ACTOR_COLUMNS: &str = "event_id, actor_id, name, role, date_start, date_end";
+
+/// Number of columns in [`EVENT_ACTOR_COLUMNS`].
+pub(crate) const EVENT_ACTOR_NCOLS: usize = 6;
+
+/// One `event_actors` row: an actor's participation in an event.
+pub(crate) struct EventActorRow {
+    pub event_id: String,
+    pub actor_id: Option<String>,
+    pub name: String,
+    pub role: &'static str,
+    pub date_start: String,
+    pub date_end: String,
+}
+
+/// The `event_actors` rows of `e`, one per participation: the only place where they are
+/// derived from the event (next to [`EventRow::from_event`]).
+pub(crate) fn event_actor_rows(e: &Event) -> Vec<EventActorRow> {
+    let id = e.id.to_string();
+    let (start, end) = (e.date_start.to_string(), e.date_end.to_string());
+    e.actors
+        .iter()
+        .map(|a| EventActorRow {
+            event_id: id.clone(),
+            actor_id: a.actor_id.clone(),
+            name: a.name.clone(),
+            role: a.role.code(),
+            date_start: start.clone(),
+            date_end: end.clone(),
+        })
+        .collect()
 }
 
 /// A value bound to a `$N` placeholder.
@@ -307,7 +341,63 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
 
 /// `SELECT doc …` for a filter, with ordering, limit and offset.
 pub(crate) fn select_sql(f: &EventFilter, args: &mut Vec<Arg>) -> String {
-    let mut sql = format!("SELECT id, doc FROM events{}", filter_where(f, args));
+    let sql = format!("SELECT id, doc FROM events{}", filter_where(f, args));
+    order_and_page(sql, f, args)
+}
+
+/// The `WHERE …` clause for the family queries: the filter's conditions and "one of the
+/// event's actors matches a span". `None` when there are no spans (nothing matches).
+pub(crate) fn actors_where(
+    spans: &[ActorSpan],
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+) -> Option<String> {
+    if spans.is_empty() {
+        return None;
+    }
+    let base = filter_where(f, args);
+    let mut alts = Vec::with_capacity(spans.len());
+    for sp in spans {
+        args.push(Arg::Text(sp.actor_id.clone()));
+        let mut c = format!("(actor_id = ${}", args.len());
+        if let Some(d) = sp.from {
+            args.push(Arg::Text(d.to_string()));
+            let _ = write!(c, " AND date_start >= ${}", args.len());
+        }
+        if let Some(d) = sp.to {
+            args.push(Arg::Text(d.to_string()));
+            let _ = write!(c, " AND date_start <= ${}", args.len());
+        }
+        c.push(')');
+        alts.push(c);
+    }
+    let cond = format!(
+        "id IN (SELECT event_id FROM event_actors WHERE {})",
+        alts.join(" OR ")
+    );
+    Some(if base.is_empty() {
+        format!(" WHERE {cond}")
+    } else {
+        format!("{base} AND {cond}")
+    })
+}
+
+/// `SELECT id, doc …` for the family queries (see [`actors_where`]).
+pub(crate) fn select_for_actors_sql(
+    spans: &[ActorSpan],
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+) -> Option<String> {
+    let w = actors_where(spans, f, args)?;
+    Some(order_and_page(
+        format!("SELECT id, doc FROM events{w}"),
+        f,
+        args,
+    ))
+}
+
+/// Appends the ordering (date_start, id) and the filter's limit and offset.
+fn order_and_page(mut sql: String, f: &EventFilter, args: &mut Vec<Arg>) -> String {
     sql.push_str(" ORDER BY date_start, id");
     if f.limit.is_some() || f.offset.is_some() {
         let limit = f.limit.map_or(i64::MAX, clamp_i64);
@@ -383,6 +473,40 @@ impl RevisionRow {
             batch_id: r.batch_id.map(|b| b.to_string()),
             changes: serde_json::to_string(&r.changes)
                 .map_err(|e| corrupt(&r.id.to_string(), e.to_string()))?,
+        })
+    }
+}
+
+/// A stored `reference_edits` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReferenceEditRow {
+    pub id: String,
+    pub kind: String,
+    pub seq: i64,
+    pub edit_key: String,
+    pub payload: String,
+    pub by_user: String,
+    pub at: String,
+    pub reason: Option<String>,
+}
+
+/// Columns of `reference_edits`, in [`ReferenceEditRow`] / insert order.
+pub(crate) const REFERENCE_EDIT_COLUMNS: &str =
+    "id, kind, seq, edit_key, payload, by_user, at, reason";
+
+impl ReferenceEditRow {
+    /// Decodes into an edit.
+    pub fn into_edit(self) -> Result<ReferenceEdit> {
+        let id = self.id.as_str();
+        Ok(ReferenceEdit {
+            id: parse_uuid(id, id)?,
+            seq: u64::try_from(self.seq).map_err(|_| corrupt(id, "bad seq"))?,
+            payload: serde_json::from_str(&self.payload).map_err(|e| corrupt(id, e.to_string()))?,
+            at: parse_ts(&self.at, id)?,
+            kind: self.kind,
+            key: self.edit_key,
+            by: self.by_user,
+            reason: self.reason,
         })
     }
 }

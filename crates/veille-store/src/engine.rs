@@ -12,12 +12,15 @@
 macro_rules! impl_store {
     ($store:ident, $session:ident, $db:ty, $backend:expr, $max_params:expr, $ph:expr) => {
         use $crate::common::{
-            corrupt, list_sql, now, parse_doc, parse_uuid, retracted,
-            synthesised_import_revision, with_update_audit, Arg, BatchRow, EventRow, RawStats,
-            RevisionRow, BATCH_COLUMNS, EVENT_COLUMNS, RETRACTED, REVISION_COLUMNS,
+            corrupt, event_actor_rows, fmt_ts, list_sql, now, parse_doc, parse_uuid, retracted,
+            synthesised_import_revision, with_update_audit, Arg, BatchRow, EventActorRow,
+            EventRow, RawStats, ReferenceEditRow, RevisionRow, BATCH_COLUMNS,
+            EVENT_ACTOR_COLUMNS, EVENT_ACTOR_NCOLS, EVENT_COLUMNS, REFERENCE_EDIT_COLUMNS,
+            RETRACTED, REVISION_COLUMNS,
         };
         use $crate::{
-            Backend, EventFilter, ImportSession, Result, Stats, Store, StoreError, UpsertOutcome,
+            ActorSpan, Backend, EventFilter, ImportSession, ReferenceEdit, Result, Stats, Store,
+            StoreError, UpsertOutcome,
         };
         use async_trait::async_trait;
         use sqlx::Row as _;
@@ -92,6 +95,96 @@ macro_rules! impl_store {
                 q.execute(&mut *conn).await?;
             }
             Ok(())
+        }
+
+        /// Multi-row inserts of `event_actors` rows.
+        async fn insert_event_actors(conn: &mut Conn, rows: Vec<EventActorRow>) -> Result<()> {
+            let per = (MAX_PARAMS / EVENT_ACTOR_NCOLS).min(1000).max(1);
+            let mut it = rows.into_iter().peekable();
+            let mut full_sql: Option<String> = None;
+            while it.peek().is_some() {
+                let chunk: Vec<EventActorRow> = it.by_ref().take(per).collect();
+                let make = |n: usize| {
+                    format!(
+                        "INSERT INTO event_actors ({EVENT_ACTOR_COLUMNS}) VALUES {}",
+                        $crate::common::values_sql(PH, n, EVENT_ACTOR_NCOLS)
+                    )
+                };
+                let sql = if chunk.len() == per {
+                    full_sql.get_or_insert_with(|| make(per)).clone()
+                } else {
+                    make(chunk.len())
+                };
+                let mut q = sqlx::query(&sql);
+                for r in chunk {
+                    q = q
+                        .bind(r.event_id)
+                        .bind(r.actor_id)
+                        .bind(r.name)
+                        .bind(r.role)
+                        .bind(r.date_start)
+                        .bind(r.date_end);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// Makes the `event_actors` rows of `e` match its document.
+        async fn replace_event_actors(conn: &mut Conn, e: &Event) -> Result<()> {
+            sqlx::query("DELETE FROM event_actors WHERE event_id = $1")
+                .bind(e.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+            insert_event_actors(conn, event_actor_rows(e)).await
+        }
+
+        impl $store {
+            /// Fills `event_actors` from the stored documents when it is empty but some
+            /// event names actors (a database written before the table existed). One
+            /// pass, in pages, in one write transaction; does nothing otherwise.
+            async fn backfill_event_actors(&self) -> Result<()> {
+                let needed = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM event_actors LIMIT 1) a), \
+                              (SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE actor_text <> '' LIMIT 1) b)";
+                let row = sqlx::query(needed).fetch_one(&self.pool).await?;
+                let (have, named): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                if have > 0 || named == 0 {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await?;
+                if $backend == Backend::Postgres {
+                    sqlx::query("LOCK TABLE event_actors IN SHARE ROW EXCLUSIVE MODE")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // Re-check under the lock: another process may have done it meanwhile.
+                let row = sqlx::query(needed).fetch_one(&mut *tx).await?;
+                if row.try_get::<i64, _>(0)? > 0 {
+                    tx.rollback().await?;
+                    return Ok(());
+                }
+                let mut after = String::new();
+                loop {
+                    let rows = sqlx::query(
+                        "SELECT id, doc FROM events WHERE id > $1 AND actor_text <> '' \
+                         ORDER BY id LIMIT 2000",
+                    )
+                    .bind(&after)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let Some(last) = rows.last() else { break };
+                    after = last.try_get(0)?;
+                    let mut out = Vec::new();
+                    for row in &rows {
+                        let id: String = row.try_get(0)?;
+                        let doc: String = row.try_get(1)?;
+                        out.extend(event_actor_rows(&parse_doc(&id, &doc)?));
+                    }
+                    insert_event_actors(&mut tx, out).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
         }
 
         async fn update_event_row(conn: &mut Conn, row: EventRow) -> Result<()> {
@@ -348,6 +441,7 @@ macro_rules! impl_store {
                 check_external_ids(&mut tx, event).await?;
                 insert_events(&mut tx, vec![EventRow::from_event(event, None)?]).await?;
                 insert_external_ids(&mut tx, external_id_pairs(event)).await?;
+                insert_event_actors(&mut tx, event_actor_rows(event)).await?;
                 let rev = Revision {
                     id: Uuid::now_v7(),
                     event_id: event.id,
@@ -384,6 +478,12 @@ macro_rules! impl_store {
                 update_event_row(&mut tx, EventRow::from_event(&new, None)?).await?;
                 if new.external_ids != current.event.external_ids {
                     replace_external_ids(&mut tx, &current.event, &new).await?;
+                }
+                if new.actors != current.event.actors
+                    || new.date_start != current.event.date_start
+                    || new.date_end != current.event.date_end
+                {
+                    replace_event_actors(&mut tx, &new).await?;
                 }
                 let rev = Revision {
                     id: Uuid::now_v7(),
@@ -593,6 +693,128 @@ macro_rules! impl_store {
                 let mut conn = self.pool.acquire().await?;
                 fetch_batch(&mut conn, &id.to_string()).await
             }
+
+            async fn append_reference_edit(
+                &self,
+                kind: &str,
+                key: &str,
+                payload: &serde_json::Value,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<ReferenceEdit> {
+                let id = Uuid::now_v7();
+                let text = serde_json::to_string(payload)
+                    .map_err(|e| corrupt(&id.to_string(), e.to_string()))?;
+                let mut tx = self.begin_write().await?;
+                if $backend == Backend::Postgres {
+                    // Serialise appenders so that seq stays 1, 2, 3… per kind.
+                    sqlx::query("LOCK TABLE reference_edits IN SHARE ROW EXCLUSIVE MODE")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let row = sqlx::query(
+                    "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM reference_edits WHERE kind = $1",
+                )
+                .bind(kind)
+                .fetch_one(&mut *tx)
+                .await?;
+                let last: i64 = row.try_get(0)?;
+                let at = now();
+                let sql = format!(
+                    "INSERT INTO reference_edits ({REFERENCE_EDIT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                );
+                sqlx::query(&sql)
+                    .bind(id.to_string())
+                    .bind(kind)
+                    .bind(last + 1)
+                    .bind(key)
+                    .bind(text)
+                    .bind(by)
+                    .bind(fmt_ts(at))
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(ReferenceEdit {
+                    id,
+                    seq: $crate::common::count_u64(last + 1),
+                    kind: kind.to_string(),
+                    key: key.to_string(),
+                    payload: payload.clone(),
+                    by: by.to_string(),
+                    at,
+                    reason: reason.map(str::to_string),
+                })
+            }
+
+            async fn reference_edits(&self, kind: &str) -> Result<Vec<ReferenceEdit>> {
+                let sql = format!(
+                    "SELECT {REFERENCE_EDIT_COLUMNS} FROM reference_edits WHERE kind = $1 ORDER BY seq"
+                );
+                let mut out = Vec::new();
+                for row in sqlx::query(&sql).bind(kind).fetch_all(&self.pool).await? {
+                    let r = <ReferenceEditRow as sqlx::FromRow<_>>::from_row(&row)?;
+                    out.push(r.into_edit()?);
+                }
+                Ok(out)
+            }
+
+            async fn count_events_for_actors(
+                &self,
+                spans: &[ActorSpan],
+                filter: &EventFilter,
+            ) -> Result<u64> {
+                let mut args = Vec::new();
+                let Some(w) = $crate::common::actors_where(spans, filter, &mut args) else {
+                    return Ok(0);
+                };
+                let sql = format!("SELECT COUNT(*) FROM events{w}");
+                let row = bind_args(sqlx::query(&sql), args)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok($crate::common::count_u64(row.try_get::<i64, _>(0)?))
+            }
+
+            async fn list_events_for_actors(
+                &self,
+                spans: &[ActorSpan],
+                filter: &EventFilter,
+            ) -> Result<Vec<Event>> {
+                let mut args = Vec::new();
+                let Some(sql) = $crate::common::select_for_actors_sql(spans, filter, &mut args)
+                else {
+                    return Ok(Vec::new());
+                };
+                let rows = bind_args(sqlx::query(&sql), args)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let id: String = row.try_get(0)?;
+                    let doc: String = row.try_get(1)?;
+                    out.push(parse_doc(&id, &doc)?);
+                }
+                Ok(out)
+            }
+
+            async fn unresolved_actor_names(&self) -> Result<Vec<(String, u64)>> {
+                let sql = format!(
+                    "SELECT a.name, COUNT(DISTINCT a.event_id) FROM event_actors a \
+                     JOIN events e ON e.id = a.event_id \
+                     WHERE a.actor_id IS NULL AND a.name <> '' AND e.verification <> '{RETRACTED}' \
+                     GROUP BY a.name"
+                );
+                let mut conn = self.pool.acquire().await?;
+                let mut out: Vec<(String, u64)> = grouped(&mut conn, &sql)
+                    .await?
+                    .into_iter()
+                    .map(|(n, c)| (n, $crate::common::count_u64(c)))
+                    .collect();
+                // Sorted here so both backends agree whatever their collation.
+                out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                Ok(out)
+            }
         }
 
         #[doc = concat!("A bulk import in progress on [`", stringify!($store), "`]: one open transaction.")]
@@ -753,9 +975,15 @@ macro_rules! impl_store {
                     }
                     insert_events(&mut self.tx, rows).await?;
                     insert_external_ids(&mut self.tx, pairs).await?;
+                    let actors: Vec<EventActorRow> = new_events
+                        .iter()
+                        .flat_map(|n| event_actor_rows(&n.event))
+                        .collect();
+                    insert_event_actors(&mut self.tx, actors).await?;
                 }
                 for u in &updated {
                     update_event_row(&mut self.tx, EventRow::from_event(&u.event, None)?).await?;
+                    replace_event_actors(&mut self.tx, &u.event).await?;
                     let old = loaded.get(&u.event.id).map(|l| &l.event);
                     match old {
                         Some(old) if old.external_ids == u.event.external_ids => {}

@@ -11,7 +11,7 @@
 //! updates that event with a revision, or skips it when nothing changed.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
@@ -133,6 +133,42 @@ pub struct EventFilter {
     pub offset: Option<u64>,
 }
 
+/// One analyst edit to reference data (an actor registry edit today; user places, aliases
+/// and boundaries later), as persisted by [`Store::append_reference_edit`]. Edits are
+/// append-only: replaying every edit of a kind in `seq` order onto the shipped reference
+/// data reproduces the edited data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceEdit {
+    /// Unique id (UUIDv7).
+    pub id: Uuid,
+    /// Position within its kind: 1, 2, 3…
+    pub seq: u64,
+    /// What is edited, e.g. `"actor"`.
+    pub kind: String,
+    /// The record the edit is about within its kind, e.g. the actor id `"jnim"`.
+    pub key: String,
+    /// The edit itself (for `"actor"`: a `veille_actors::RegistryEdit` as JSON).
+    pub payload: serde_json::Value,
+    /// Who made it.
+    pub by: String,
+    /// When it was stored.
+    pub at: DateTime<Utc>,
+    /// Why, if given.
+    pub reason: Option<String>,
+}
+
+/// One actor over a span of days, for the family queries: events whose `date_start` is
+/// within `[from, to]` (inclusive; `None` is open) and that involve `actor_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorSpan {
+    /// Actor registry id, e.g. `"jnim"`.
+    pub actor_id: String,
+    /// First day (inclusive), or open.
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive), or open.
+    pub to: Option<NaiveDate>,
+}
+
 /// What happened to one event offered to an import session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,4 +276,41 @@ pub trait Store: Send + Sync {
 
     /// One import batch.
     async fn import_batch(&self, id: Uuid) -> Result<Option<ImportBatch>>;
+
+    /// Appends an analyst edit to reference data of `kind` (e.g. `"actor"`) about the
+    /// record `key`, numbered one past the last edit of that kind. Nothing is ever
+    /// updated or deleted in place. The caller validates `payload` before.
+    async fn append_reference_edit(
+        &self,
+        kind: &str,
+        key: &str,
+        payload: &serde_json::Value,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<ReferenceEdit>;
+
+    /// Every edit of `kind`, oldest first (by `seq`).
+    async fn reference_edits(&self, kind: &str) -> Result<Vec<ReferenceEdit>>;
+
+    /// How many events match `filter` (ignoring limit and offset) and involve one of the
+    /// `spans`' actors with the event's `date_start` inside that span. Each event counts
+    /// once. One SQL query; no spans means 0.
+    async fn count_events_for_actors(
+        &self,
+        spans: &[ActorSpan],
+        filter: &EventFilter,
+    ) -> Result<u64>;
+
+    /// The events counted by [`Store::count_events_for_actors`], ordered by date_start
+    /// then id, with the filter's limit and offset.
+    async fn list_events_for_actors(
+        &self,
+        spans: &[ActorSpan],
+        filter: &EventFilter,
+    ) -> Result<Vec<Event>>;
+
+    /// Actor names not resolved to the registry (`actor_id` unset) over non-retracted
+    /// events, with the number of events naming each: most frequent first, then by name
+    /// (byte order).
+    async fn unresolved_actor_names(&self) -> Result<Vec<(String, u64)>>;
 }

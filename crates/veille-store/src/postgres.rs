@@ -50,7 +50,9 @@ impl PgStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool, schema })
+        let store = PgStore { pool, schema };
+        store.backfill_event_actors().await?;
+        Ok(store)
     }
 
     /// Drops the schema given to [`PgStore::connect_in_schema`] with everything in it,

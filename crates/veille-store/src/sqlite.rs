@@ -31,7 +31,9 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let store = SqliteStore { pool };
+        store.backfill_event_actors().await?;
+        Ok(store)
     }
 
     /// The connection pool, for tools that need raw access.
