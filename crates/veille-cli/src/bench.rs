@@ -335,7 +335,7 @@ async fn copy_baseline(url: &str, file: &Path) -> Result<(u64, f64)> {
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
         .execute(&mut conn)
         .await?;
-    let cols: Vec<String> = veille_synth::GED_COLUMNS
+    let cols: Vec<String> = veille_model::codebook::GED_COLUMNS
         .iter()
         .map(|c| match *c {
             "id" => "id BIGINT PRIMARY KEY".to_string(),

@@ -56,58 +56,8 @@ pub fn widen_off_by_one(low: u32, best: u32, high: u32, deaths_sum: u32) -> (u32
     (new_low, new_high, new_low != low || new_high != high)
 }
 
-/// The 49 GED columns, in file order.
-pub const GED_COLUMNS: [&str; 49] = [
-    "id",
-    "relid",
-    "year",
-    "active_year",
-    "code_status",
-    "type_of_violence",
-    "conflict_dset_id",
-    "conflict_new_id",
-    "conflict_name",
-    "dyad_dset_id",
-    "dyad_new_id",
-    "dyad_name",
-    "side_a_dset_id",
-    "side_a_new_id",
-    "side_a",
-    "side_b_dset_id",
-    "side_b_new_id",
-    "side_b",
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-    "event_clarity",
-    "date_prec",
-    "date_start",
-    "date_end",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "high",
-    "low",
-    "gwnoa",
-    "gwnob",
-];
+/// The 49 GED columns, in file order (defined once, in the model's codebook).
+pub use veille_model::codebook::GED_COLUMNS;
 
 /// True when a header looks like GED (has `relid`, `type_of_violence` and `side_a`).
 pub fn is_ged_header(headers: &[String]) -> bool {

@@ -9,6 +9,7 @@
 //! - [`validate`]: the rules an event must satisfy, with exact messages.
 //! - [`revision`]: revisions, field-level diffs and import batches ("nothing is lost").
 
+pub mod codebook;
 pub mod event;
 pub mod revision;
 pub mod taxonomy;
