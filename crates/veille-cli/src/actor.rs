@@ -1,18 +1,29 @@
 //! `veille actor ...` subcommands: show, resolve, tree, who, family, unresolved, bench,
-//! and the edits add / alias / relate.
+//! history, and the edits add / alias / relate.
 //!
-//! Edits are validated against the shipped registry and printed as the revision they
-//! would create; they are not persisted yet (the store will keep them as revisions).
+//! Every command works on the registry as edited: the shipped registry plus every edit
+//! persisted in the store (reference edits of kind `"actor"`, payload a
+//! [`RegistryEdit`]) applied in order, by [`load_registry`]. An edit is validated by
+//! applying it to that registry, then persisted with who, when and why; a refused edit
+//! prints the registry's message, persists nothing and exits non-zero.
 
 use crate::Global;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use veille_actors::{
-    Actor, ActorKind, Alias, AliasKind, GenealogyNode, Lang, Origin, Registry, Relation,
-    RelationKind,
+    Actor, ActorKind, Alias, AliasKind, GenealogyNode, Lang, Origin, Registry, RegistryEdit,
+    Relation, RelationKind,
 };
+use veille_store::{ActorSpan, EventFilter, ReferenceEdit, Store};
+
+/// The reference-edit kind under which actor registry edits are persisted.
+const ACTOR_EDITS: &str = "actor";
+
+/// How many events `actor family --events` lists after the count.
+const FAMILY_EVENTS_SHOWN: u64 = 10;
 
 /// `veille actor` subcommands.
 #[derive(Debug, Subcommand)]
@@ -62,12 +73,21 @@ pub enum ActorCommand {
         /// Include the groups that joined or merged into it, before they did.
         #[arg(long)]
         predecessors: bool,
+        /// Also count (and list the first few) events in the database involving the
+        /// family, each actor within its dated span.
+        #[arg(long)]
+        events: bool,
     },
-    /// List actor names that do not resolve, with counts. Until the store records them
-    /// during imports, give GED or ACLED CSV files to scan.
+    /// List actor names that do not resolve, with counts: those stored in the database
+    /// by default, or those found in the GED or ACLED CSV files given.
     Unresolved {
-        /// GED or ACLED CSV files.
+        /// GED or ACLED CSV files to scan instead of the database.
         files: Vec<PathBuf>,
+    },
+    /// The persisted edits about an actor: who, when, why and what.
+    History {
+        /// Actor id or name.
+        name: String,
     },
     /// Benchmark resolution (medians over several runs).
     Bench {
@@ -78,7 +98,7 @@ pub enum ActorCommand {
         #[arg(long, default_value_t = 50_000)]
         mentions: usize,
     },
-    /// Add an actor (validated; printed as a revision, not yet persisted).
+    /// Add an actor (validated, then persisted as a revision).
     Add {
         /// New id, e.g. "katiba-serma".
         #[arg(long)]
@@ -110,8 +130,11 @@ pub enum ActorCommand {
         /// Source of the record.
         #[arg(long)]
         source: String,
+        /// Why the edit is made (kept with the revision).
+        #[arg(long)]
+        reason: Option<String>,
     },
-    /// Add an alias to an actor (validated; printed as a revision, not yet persisted).
+    /// Add an alias to an actor (validated, then persisted as a revision).
     Alias {
         /// Actor id or name.
         actor: String,
@@ -132,8 +155,11 @@ pub enum ActorCommand {
         /// Source.
         #[arg(long)]
         source: String,
+        /// Why the edit is made (kept with the revision).
+        #[arg(long)]
+        reason: Option<String>,
     },
-    /// Relate two actors (validated; printed as a revision, not yet persisted).
+    /// Relate two actors (validated, then persisted as a revision).
     Relate {
         /// Subject actor id or name.
         from_actor: String,
@@ -151,11 +177,87 @@ pub enum ActorCommand {
         /// Source.
         #[arg(long)]
         source: String,
+        /// Why the edit is made (kept with the revision).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
-fn registry() -> Result<&'static Registry> {
-    Registry::shipped().map_err(|e| anyhow!("loading the shipped actor registry: {e}"))
+/// The registry every command works on: the shipped registry with every persisted actor
+/// edit (`store`, when there is one) applied in order.
+async fn load_registry(store: Option<&dyn Store>) -> Result<Registry> {
+    let mut reg =
+        Registry::load_shipped().map_err(|e| anyhow!("loading the shipped actor registry: {e}"))?;
+    if let Some(store) = store {
+        for e in store.reference_edits(ACTOR_EDITS).await? {
+            let edit: RegistryEdit = serde_json::from_value(e.payload.clone())
+                .with_context(|| format!("decoding persisted actor edit #{}", e.seq))?;
+            reg.apply(edit).map_err(|err| {
+                anyhow!(
+                    "replaying persisted actor edit #{} (by {} at {}): {err}",
+                    e.seq,
+                    e.by,
+                    e.at
+                )
+            })?;
+        }
+    }
+    Ok(reg)
+}
+
+/// The store, if there is one to read: a PostgreSQL URL, or a SQLite file that exists
+/// (read-only commands do not create a database file as a side effect).
+async fn existing_store(global: &Global) -> Result<Option<Arc<dyn Store>>> {
+    let db = global.database.as_str();
+    let is_sqlite_path = !db.contains("://") || db.starts_with("sqlite://");
+    if is_sqlite_path {
+        let path = db.strip_prefix("sqlite://").unwrap_or(db);
+        if !Path::new(path).exists() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(global.store().await?))
+}
+
+/// What an edit does, in one line.
+fn describe_edit(edit: &RegistryEdit) -> String {
+    match edit {
+        RegistryEdit::AddActor { actor } => {
+            format!("add actor {} \"{}\" ({})", actor.id, actor.name, actor.kind)
+        }
+        RegistryEdit::AddAlias { actor, alias } => format!(
+            "add alias \"{}\" to {actor} ({:?}, {:?}; {})",
+            alias.text, alias.lang, alias.kind, alias.source
+        ),
+        RegistryEdit::AddRelation { relation: r } => format!(
+            "relate {} {} {} [{}] ({})",
+            r.from,
+            r.kind,
+            r.to,
+            span(r.valid_from, r.valid_to),
+            r.source
+        ),
+        RegistryEdit::AddDesignation { designation: d } => format!(
+            "designate {} on {} by {} [{}] ({})",
+            d.actor,
+            d.list.code(),
+            d.authority,
+            span(d.valid_from, d.valid_to),
+            d.source
+        ),
+    }
+}
+
+/// Whether a persisted edit is about actor `id`.
+fn edit_concerns(e: &ReferenceEdit, id: &str) -> bool {
+    if e.key == id {
+        return true;
+    }
+    match serde_json::from_value::<RegistryEdit>(e.payload.clone()) {
+        Ok(RegistryEdit::AddRelation { relation }) => relation.from == id || relation.to == id,
+        Ok(RegistryEdit::AddDesignation { designation }) => designation.actor == id,
+        _ => false,
+    }
 }
 
 fn find<'a>(reg: &'a Registry, name: &str) -> Result<&'a Actor> {
@@ -241,7 +343,21 @@ fn print_tree(node: &GenealogyNode, prefix: &str, last: bool, root: bool) {
 
 /// Runs one `veille actor` subcommand.
 pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
-    let reg = registry()?;
+    // Edits and store-backed listings open (creating if needed) the database; the
+    // rest read it when it exists.
+    let needs_store = match &cmd {
+        ActorCommand::Add { .. } | ActorCommand::Alias { .. } | ActorCommand::Relate { .. } => true,
+        ActorCommand::Family { events, .. } => *events,
+        ActorCommand::Unresolved { files } => files.is_empty(),
+        _ => false,
+    };
+    let store = if needs_store {
+        Some(global.store().await?)
+    } else {
+        existing_store(global).await?
+    };
+    let owned = load_registry(store.as_deref()).await?;
+    let reg = &owned;
     match cmd {
         ActorCommand::Show { name } => {
             let a = find(reg, &name)?;
@@ -397,6 +513,7 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
             from,
             to,
             predecessors,
+            events,
         } => {
             let a = find(reg, &name)?;
             let range = match date {
@@ -404,8 +521,31 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
                 None => (from, to),
             };
             let fam = reg.family(&a.id, range, predecessors)?;
+            let counted = match (&store, events) {
+                (Some(store), true) => {
+                    let spans = family_spans(reg, &a.id, range, predecessors)?;
+                    let all = EventFilter::default();
+                    let count = store.count_events_for_actors(&spans, &all).await?;
+                    let first = store
+                        .list_events_for_actors(
+                            &spans,
+                            &EventFilter {
+                                limit: Some(FAMILY_EVENTS_SHOWN),
+                                ..EventFilter::default()
+                            },
+                        )
+                        .await?;
+                    Some((spans, count, first))
+                }
+                _ => None,
+            };
             if global.json {
-                return print_json(&fam);
+                return match counted {
+                    Some((spans, count, first)) => print_json(&serde_json::json!({
+                        "family": fam, "spans": spans, "events": count, "first_events": first,
+                    })),
+                    None => print_json(&fam),
+                };
             }
             println!(
                 "Family of {} over [{}]{}:",
@@ -429,11 +569,75 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
                     m.via
                 );
             }
+            if let Some((_, count, first)) = counted {
+                println!("\n{count} event(s) in the database involve this family.");
+                for e in &first {
+                    let names: Vec<&str> = e.actors.iter().map(|p| p.name.as_str()).collect();
+                    println!(
+                        "  {}  {}  {}  {}",
+                        e.date_start,
+                        e.id,
+                        e.sub_event_type.code(),
+                        names.join("; ")
+                    );
+                }
+                if count > first.len() as u64 {
+                    println!("  … (`veille actor family --json --events` for the first {FAMILY_EVENTS_SHOWN})");
+                }
+            }
+            Ok(())
+        }
+        ActorCommand::History { name } => {
+            let id = find(reg, &name)?.id.clone();
+            let edits: Vec<ReferenceEdit> = match &store {
+                Some(store) => store
+                    .reference_edits(ACTOR_EDITS)
+                    .await?
+                    .into_iter()
+                    .filter(|e| edit_concerns(e, &id))
+                    .collect(),
+                None => Vec::new(),
+            };
+            if global.json {
+                return print_json(&edits);
+            }
+            if edits.is_empty() {
+                println!("{id}: no persisted edits (shipped registry only).");
+            }
+            for e in &edits {
+                let what = serde_json::from_value::<RegistryEdit>(e.payload.clone())
+                    .map_or_else(|_| e.payload.to_string(), |x| describe_edit(&x));
+                println!(
+                    "#{}  {}  by {}{}",
+                    e.seq,
+                    e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    e.by,
+                    e.reason
+                        .as_deref()
+                        .map_or_else(String::new, |r| format!("  — {r}"))
+                );
+                println!("    {what}");
+            }
             Ok(())
         }
         ActorCommand::Unresolved { files } => {
             if files.is_empty() {
-                bail!("give GED or ACLED CSV files to scan (the store-backed list comes with the importers)");
+                let store = store.ok_or_else(|| anyhow!("no database to read"))?;
+                let names = store.unresolved_actor_names().await?;
+                if global.json {
+                    let rows: Vec<serde_json::Value> = names
+                        .iter()
+                        .map(|(n, c)| serde_json::json!({ "name": n, "events": c }))
+                        .collect();
+                    return print_json(&rows);
+                }
+                if names.is_empty() {
+                    println!("every stored actor name resolves.");
+                }
+                for (n, c) in names {
+                    println!("  {c:>6}  {n}");
+                }
+                return Ok(());
             }
             let mut log = veille_actors::UnresolvedLog::new();
             let (mut seen, mut ok) = (0u64, 0u64);
@@ -489,9 +693,11 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
             leaders,
             community,
             source,
+            reason,
         } => {
-            let mut edited = reg.clone();
-            edited.add_actor(Actor {
+            let mut edited = owned.clone();
+            let key = id.clone();
+            let res = edited.add_actor(Actor {
                 id,
                 name,
                 inter,
@@ -508,8 +714,8 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
                 source,
                 notes: None,
                 origin: Origin::Curated,
-            })?;
-            report_edit(&edited, global)
+            });
+            persist_edit(res, &edited, &key, reason, store, global).await
         }
         ActorCommand::Alias {
             actor,
@@ -519,10 +725,11 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
             from,
             to,
             source,
+            reason,
         } => {
             let id = find(reg, &actor)?.id.clone();
-            let mut edited = reg.clone();
-            edited.add_alias(
+            let mut edited = owned.clone();
+            let res = edited.add_alias(
                 &id,
                 Alias {
                     text,
@@ -532,8 +739,8 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
                     valid_from: from,
                     valid_to: to,
                 },
-            )?;
-            report_edit(&edited, global)
+            );
+            persist_edit(res, &edited, &id, reason, store, global).await
         }
         ActorCommand::Relate {
             from_actor,
@@ -542,14 +749,16 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
             from,
             to,
             source,
+            reason,
         } => {
             let kind = RelationKind::parse(&kind).ok_or_else(|| {
                 anyhow!("unknown relation '{kind}' (member_of, merged_into, split_from, renamed_to, allied_with, rival_of, fights_with, operates_with)")
             })?;
             let f = find(reg, &from_actor)?.id.clone();
             let t = find(reg, &to_actor)?.id.clone();
-            let mut edited = reg.clone();
-            edited.add_relation(Relation {
+            let mut edited = owned.clone();
+            let key = f.clone();
+            let res = edited.add_relation(Relation {
                 from: f,
                 kind,
                 to: t,
@@ -559,23 +768,71 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
                 source,
                 verified: true,
                 note: None,
-            })?;
-            report_edit(&edited, global)
+            });
+            persist_edit(res, &edited, &key, reason, store, global).await
         }
     }
 }
 
-fn report_edit(edited: &Registry, global: &Global) -> Result<()> {
+/// The dated spans of `root`'s family over `range`, each clipped to the range.
+fn family_spans(
+    reg: &Registry,
+    root: &str,
+    range: (Option<NaiveDate>, Option<NaiveDate>),
+    predecessors: bool,
+) -> Result<Vec<ActorSpan>> {
+    let mut out = Vec::new();
+    for (actor_id, f, t) in reg.family_ids(root, range, predecessors)? {
+        let from = match (f, range.0) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let to = match (t, range.1) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if matches!((from, to), (Some(a), Some(b)) if a > b) {
+            continue;
+        }
+        out.push(ActorSpan { actor_id, from, to });
+    }
+    Ok(out)
+}
+
+/// Persists the edit just applied to `edited` (when `applied` succeeded) and prints the
+/// revision. A refused edit returns the registry's message; nothing is written.
+async fn persist_edit(
+    applied: Result<(), veille_actors::RegistryError>,
+    edited: &Registry,
+    key: &str,
+    reason: Option<String>,
+    store: Option<Arc<dyn Store>>,
+    global: &Global,
+) -> Result<()> {
+    if let Err(e) = applied {
+        bail!("edit refused, nothing saved: {e}");
+    }
     let edit = edited
         .edits()
         .last()
         .ok_or_else(|| anyhow!("no edit recorded"))?;
+    let store = store.ok_or_else(|| anyhow!("no database to save the edit to"))?;
+    let payload = serde_json::to_value(edit)?;
+    let rev = store
+        .append_reference_edit(ACTOR_EDITS, key, &payload, &global.user, reason.as_deref())
+        .await?;
     if global.json {
-        return print_json(
-            &serde_json::json!({ "valid": true, "persisted": false, "revision": edit }),
-        );
+        return print_json(&serde_json::json!({ "persisted": true, "revision": rev }));
     }
-    println!("valid. Revision (not persisted yet; the store will keep it):");
-    println!("{}", serde_json::to_string_pretty(edit)?);
+    println!(
+        "saved: actor edit #{} by {} at {}{}",
+        rev.seq,
+        rev.by,
+        rev.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        rev.reason
+            .as_deref()
+            .map_or_else(String::new, |r| format!(" — {r}"))
+    );
+    println!("  {}", describe_edit(edit));
     Ok(())
 }
