@@ -431,6 +431,10 @@ fn bench(runs: usize, global: &Global) -> Result<()> {
         r.resolutions_per_s
     );
     println!(
+        "  of which the {} found without fuzzy matching: {:.0}/s",
+        r.direct_names, r.direct_resolutions_per_s
+    );
+    println!(
         "fuzzy-path resolutions/s (median of {}, {} misspellings): {:.0}",
         r.runs,
         veille_geo::bench::MISSPELLINGS.len(),

@@ -79,6 +79,10 @@ pub struct BenchReport {
     pub load_ms: f64,
     /// Resolutions/s over [`NAMES`] (median).
     pub resolutions_per_s: f64,
+    /// Resolutions/s over the names of [`NAMES`] found without fuzzy matching (median).
+    pub direct_resolutions_per_s: f64,
+    /// How many of [`NAMES`] that is.
+    pub direct_names: usize,
     /// Resolutions/s over [`MISSPELLINGS`] (fuzzy path; median).
     pub fuzzy_resolutions_per_s: f64,
     /// Point-in-polygon lookups/s on one core over 1M random points in the ADM1 layer's
@@ -130,6 +134,19 @@ pub fn run(runs: usize) -> Result<BenchReport, crate::GeoError> {
     let res: Vec<f64> = (0..runs)
         .map(|_| rate(&geo, NAMES, 0.3, &mut sink))
         .collect();
+    let direct: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|n| {
+            let r = geo.resolve(n, &Hints::default());
+            r.candidates
+                .first()
+                .is_some_and(|c| !c.reason.starts_with("fuzzy"))
+        })
+        .collect();
+    let dr: Vec<f64> = (0..runs)
+        .map(|_| rate(&geo, &direct, 0.3, &mut sink))
+        .collect();
     let fz: Vec<f64> = (0..runs)
         .map(|_| rate(&geo, MISSPELLINGS, 0.2, &mut sink))
         .collect();
@@ -164,6 +181,8 @@ pub fn run(runs: usize) -> Result<BenchReport, crate::GeoError> {
         runs,
         load_ms,
         resolutions_per_s: median(res),
+        direct_resolutions_per_s: median(dr),
+        direct_names: direct.len(),
         fuzzy_resolutions_per_s: median(fz),
         pip_per_s: median(pip),
         rss_peak_after_load_kb: rss_after_load,

@@ -577,7 +577,7 @@ impl Gazetteer {
     }
 
     /// Fuzzy key matches: Jaro-Winkler ≥ `threshold` among keys sharing the first
-    /// character, within 3 characters in length, and differing in at most 4 letters present. Returns (similarity, postings).
+    /// character, within 3 characters in length, and differing in at most 3 letters present. Returns (similarity, postings).
     pub fn fuzzy_keys(&self, key: &str, threshold: f64) -> Vec<(f64, &str, &[Posting])> {
         let Some(c) = key.chars().next() else {
             return Vec::new();
@@ -593,8 +593,8 @@ impl Gazetteer {
             if (i64::from(kl) - len).abs() > 3 {
                 continue;
             }
-            // Cheap prefilter: at most 4 letters present in one and not the other.
-            if (km ^ mask).count_ones() > 4 {
+            // Cheap prefilter: at most 3 letters present in one and not the other.
+            if (km ^ mask).count_ones() > 3 {
                 continue;
             }
             let k = &self.keys[ki as usize];

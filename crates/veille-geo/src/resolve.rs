@@ -123,6 +123,12 @@ fn strip_suffix_ci<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
         return None;
     }
     let (head, tail) = s.split_at(cut);
+    // Quick reject on the first letter after the space (all phrases start with one).
+    if let (Some(a), Some(b)) = (tail.as_bytes().get(1), suf.as_bytes().get(1)) {
+        if b.is_ascii_alphabetic() && !a.eq_ignore_ascii_case(b) {
+            return None;
+        }
+    }
     if suf.is_ascii() && tail.is_ascii() {
         return tail.eq_ignore_ascii_case(suf).then(|| head.trim_end());
     }
@@ -134,6 +140,11 @@ fn strip_prefix_ci<'a>(s: &'a str, pre: &str) -> Option<&'a str> {
         return None;
     }
     let (head, tail) = s.split_at(pre.len());
+    if let (Some(a), Some(b)) = (head.as_bytes().first(), pre.as_bytes().first()) {
+        if b.is_ascii_alphabetic() && !a.eq_ignore_ascii_case(b) {
+            return None;
+        }
+    }
     if pre.is_ascii() && head.is_ascii() {
         return head.eq_ignore_ascii_case(pre).then(|| tail.trim_start());
     }
@@ -518,115 +529,140 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
     let country_c = country.clone();
     // Scores a posting; builds the reason text only when `explain` (the costly part),
     // which is done for the few candidates returned.
-    let consider = |posting: &Posting, base: f64, how: &How, explain: bool| -> Option<(f64, bool, String)> {
-        let p = g.place(posting.place)?;
-        if !passes(p, filter) {
-            return None;
-        }
-        if let Some(c) = &country_c {
-            if &p.country_code != c {
+    let consider =
+        |posting: &Posting, base: f64, how: &How, explain: bool| -> Option<(f64, bool, String)> {
+            let p = g.place(posting.place)?;
+            if !passes(p, filter) {
                 return None;
             }
-        }
-        let mut score = base;
-        let mut why: Vec<String> = Vec::new();
-        if explain {
-            why.push(how_text(g, p, posting, how));
-        }
-        let mut contradicts = false;
-        // Hints locate the event; they do not promote an admin unit that merely has the
-        // same name ("Goundam" with hint "Goundam cercle" is the town).
-        let hintable = filter != Filter::Any || p.feature_class != "A";
-        if filter == Filter::Any {
-            let (adj, label) = match p.feature_class.as_str() {
-                "P" => (0.0, "populated place"),
-                "A" => (-0.04, "admin unit"),
-                "L" => (-0.05, "locality/area"),
-                "S" => (-0.06, "site/building"),
-                _ => (-0.08, "natural or other feature"),
+            if let Some(c) = &country_c {
+                if &p.country_code != c {
+                    return None;
+                }
+            }
+            let mut score = base;
+            let mut why: Vec<String> = Vec::new();
+            if explain {
+                why.push(how_text(g, p, posting, how));
+            }
+            let mut contradicts = false;
+            // Hints locate the event; they do not promote an admin unit that merely has the
+            // same name ("Goundam" with hint "Goundam cercle" is the town).
+            let hintable = filter != Filter::Any || p.feature_class != "A";
+            if filter == Filter::Any {
+                let (adj, label) = match p.feature_class.as_str() {
+                    "P" => (0.0, "populated place"),
+                    "A" => (-0.04, "admin unit"),
+                    "L" => (-0.05, "locality/area"),
+                    "S" => (-0.06, "site/building"),
+                    _ => (-0.08, "natural or other feature"),
+                };
+                score += adj;
+                if explain {
+                    why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
+                }
+            } else {
+                if explain {
+                    why.push(format!(
+                        "admin unit ({}.{})",
+                        p.feature_class, p.feature_code
+                    ));
+                }
+            }
+            let seat = match p.feature_code.as_str() {
+                "PPLC" => 0.04,
+                "PPLA" => 0.03,
+                "PPLA2" => 0.02,
+                "PPLA3" | "PPLA4" => 0.01,
+                _ => 0.0,
             };
-            score += adj;
-            if explain { why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code)); }
-        } else {
-            if explain { why.push(format!(
-                "admin unit ({}.{})",
-                p.feature_class, p.feature_code
-            )); }
-        }
-        let seat = match p.feature_code.as_str() {
-            "PPLC" => 0.04,
-            "PPLA" => 0.03,
-            "PPLA2" => 0.02,
-            "PPLA3" | "PPLA4" => 0.01,
-            _ => 0.0,
-        };
-        if seat > 0.0 {
-            score += seat;
-            if explain { why.push("admin seat".into()); }
-        }
-        if p.population > 0 && p.feature_class != "A" {
-            score += ((p.population as f64).log10() * 0.005).min(0.03);
-            if explain { why.push(format!("population {}", p.population)); }
-        }
-        if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
-            let a1 = p.admin1_code.as_str();
-            if a1.is_empty() || a1 == "00" {
-                if explain { why.push("admin1 unknown in gazetteer".into()); }
-            } else {
-                match vintage::agreement(a1, h) {
-                    vintage::Agreement::Exact => {
-                        score += 0.10;
-                        if explain { why.push("admin1 hint matches".into()); }
-                    }
-                    vintage::Agreement::AllowingForVintage => {
-                        score += 0.08;
-                        if explain { why.push("admin1 hint matches allowing for the 2016 reform".into()); }
-                    }
-                    vintage::Agreement::Disagree => {
-                        score -= 0.30;
-                        contradicts = true;
-                        if explain { why.push(format!("admin1 {a1} contradicts hint")); }
-                    }
+            if seat > 0.0 {
+                score += seat;
+                if explain {
+                    why.push("admin seat".into());
                 }
             }
-        }
-        if !ctx.admin2.is_empty() && hintable {
-            if !p.admin2_code.is_empty() {
-                if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
-                    score += 0.08;
-                    if explain { why.push("admin2 hint matches".into()); }
+            if p.population > 0 && p.feature_class != "A" {
+                score += ((p.population as f64).log10() * 0.005).min(0.03);
+                if explain {
+                    why.push(format!("population {}", p.population));
+                }
+            }
+            if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
+                let a1 = p.admin1_code.as_str();
+                if a1.is_empty() || a1 == "00" {
+                    if explain {
+                        why.push("admin1 unknown in gazetteer".into());
+                    }
                 } else {
-                    score -= 0.10;
-                    contradicts = true;
-                    if explain { why.push(format!("admin2 {} contradicts hint", p.admin2_code)); }
+                    match vintage::agreement(a1, h) {
+                        vintage::Agreement::Exact => {
+                            score += 0.10;
+                            if explain {
+                                why.push("admin1 hint matches".into());
+                            }
+                        }
+                        vintage::Agreement::AllowingForVintage => {
+                            score += 0.08;
+                            if explain {
+                                why.push("admin1 hint matches allowing for the 2016 reform".into());
+                            }
+                        }
+                        vintage::Agreement::Disagree => {
+                            score -= 0.30;
+                            contradicts = true;
+                            if explain {
+                                why.push(format!("admin1 {a1} contradicts hint"));
+                            }
+                        }
+                    }
                 }
-            } else {
-                let (d, nm) = ctx
-                    .admin2
-                    .iter()
-                    .map(|a| (haversine_km(a.1, a.2, p.latitude, p.longitude), &a.3))
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .unwrap_or((f64::MAX, &ctx.admin2[0].3));
-                score += 0.06 * (1.0 - d / 100.0).max(0.0);
-                if d > 150.0 {
-                    // Counts against a fuzzy match only (see below).
-                    contradicts = true;
-                }
-                if explain { why.push(format!("admin2 unknown; {d:.0} km from the {nm} point")); }
             }
-        }
-        if let Some((lat, lon, nm)) = near {
-            let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
-            let b = 0.10 * (1.0 - d / 250.0).max(0.0);
-            score += b;
-            if explain { why.push(format!("{d:.0} km from {nm}")); }
-        }
-        // Only a fuzzy match is disqualified by contradicting a hint; an exact name
-        // that GeoNames files under another region is kept (ranked lower) because
-        // border places are often coded differently by different sources.
-        let contradicts = contradicts && fuzzy;
-        Some((score, contradicts, why.join("; ")))
-    };
+            if !ctx.admin2.is_empty() && hintable {
+                if !p.admin2_code.is_empty() {
+                    if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
+                        score += 0.08;
+                        if explain {
+                            why.push("admin2 hint matches".into());
+                        }
+                    } else {
+                        score -= 0.10;
+                        contradicts = true;
+                        if explain {
+                            why.push(format!("admin2 {} contradicts hint", p.admin2_code));
+                        }
+                    }
+                } else {
+                    let (d, nm) = ctx
+                        .admin2
+                        .iter()
+                        .map(|a| (haversine_km(a.1, a.2, p.latitude, p.longitude), &a.3))
+                        .min_by(|a, b| a.0.total_cmp(&b.0))
+                        .unwrap_or((f64::MAX, &ctx.admin2[0].3));
+                    score += 0.06 * (1.0 - d / 100.0).max(0.0);
+                    if d > 150.0 {
+                        // Counts against a fuzzy match only (see below).
+                        contradicts = true;
+                    }
+                    if explain {
+                        why.push(format!("admin2 unknown; {d:.0} km from the {nm} point"));
+                    }
+                }
+            }
+            if let Some((lat, lon, nm)) = near {
+                let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
+                let b = 0.10 * (1.0 - d / 250.0).max(0.0);
+                score += b;
+                if explain {
+                    why.push(format!("{d:.0} km from {nm}"));
+                }
+            }
+            // Only a fuzzy match is disqualified by contradicting a hint; an exact name
+            // that GeoNames files under another region is kept (ranked lower) because
+            // border places are often coded differently by different sources.
+            let contradicts = contradicts && fuzzy;
+            Some((score, contradicts, why.join("; ")))
+        };
     let mut items: Vec<(Posting, f64, How)> = Vec::new();
     let postings_hit: Vec<Posting> = g
         .lookup_key(&key)
@@ -728,7 +764,6 @@ fn how_text(g: &Gazetteer, p: &Place, posting: &Posting, how: &How) -> String {
         }
     }
 }
-
 
 fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resolution {
     let h = Hints {
