@@ -400,21 +400,6 @@ fn default_ged() -> Result<Vec<PathBuf>> {
     bail!("no GED files found in data/ucdp or ../shared/data/ucdp_ged_mali; pass --ged FILE")
 }
 
-fn vm_hwm_kb() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
-
 fn bench(runs: usize, global: &Global) -> Result<()> {
     let r = veille_geo::bench::run(runs)?;
     if global.json {
