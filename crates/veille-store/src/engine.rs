@@ -983,7 +983,14 @@ macro_rules! impl_store {
                 }
                 for u in &updated {
                     update_event_row(&mut self.tx, EventRow::from_event(&u.event, None)?).await?;
-                    replace_event_actors(&mut self.tx, &u.event).await?;
+                    let same_actors = loaded.get(&u.event.id).is_some_and(|l| {
+                        l.event.actors == u.event.actors
+                            && l.event.date_start == u.event.date_start
+                            && l.event.date_end == u.event.date_end
+                    });
+                    if !same_actors {
+                        replace_event_actors(&mut self.tx, &u.event).await?;
+                    }
                     let old = loaded.get(&u.event.id).map(|l| &l.event);
                     match old {
                         Some(old) if old.external_ids == u.event.external_ids => {}
