@@ -273,6 +273,9 @@ pub struct Gazetteer {
     admin1_names: HashMap<(String, String), String>,
     admin2_names: HashMap<(String, String), String>,
     grid: PointGrid,
+    /// Only the places that carry an admin2 code: the admin2 assignment of bare
+    /// coordinates searches this much sparser index instead of every place.
+    admin2_grid: PointGrid,
     sources: Vec<String>,
 }
 
@@ -455,6 +458,9 @@ impl Gazetteer {
         let idx = self.places.len() as u32;
         self.by_id.insert(p.id.clone(), idx);
         self.grid.insert(idx, p.latitude, p.longitude);
+        if !p.admin2_code.is_empty() {
+            self.admin2_grid.insert(idx, p.latitude, p.longitude);
+        }
         if p.is_adm1() {
             let n = normalize::admin_base_name(&p.name).unwrap_or_else(|| p.name.clone());
             self.admin1_names
@@ -683,6 +689,21 @@ impl Gazetteer {
         accept: &dyn Fn(&Place) -> bool,
     ) -> Option<(&Place, f64)> {
         self.grid
+            .nearest(&self.places, lat, lon, max_km, accept)
+            .and_then(|(i, d)| self.place(i).map(|p| (p, d)))
+    }
+
+    /// The nearest place that has an admin2 code (within `max_km`) and satisfies
+    /// `accept`, with its distance. Same answer as [`Gazetteer::nearest`] with an
+    /// admin2 check in `accept`, over a sparser index.
+    pub fn nearest_with_admin2(
+        &self,
+        lat: f64,
+        lon: f64,
+        max_km: f64,
+        accept: &dyn Fn(&Place) -> bool,
+    ) -> Option<(&Place, f64)> {
+        self.admin2_grid
             .nearest(&self.places, lat, lon, max_km, accept)
             .and_then(|(i, d)| self.place(i).map(|p| (p, d)))
     }

@@ -153,7 +153,7 @@ impl Geo {
         };
         let (p, d) = self
             .gazetteer
-            .nearest(lat, lon, ADMIN2_SEARCH_KM, &accept)?;
+            .nearest_with_admin2(lat, lon, ADMIN2_SEARCH_KM, &accept)?;
         Some(AdminAssignment {
             name: self
                 .gazetteer
