@@ -11,7 +11,7 @@ use crate::Global;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use veille_actors::{
     Actor, ActorKind, Alias, AliasKind, GenealogyNode, Lang, Origin, Registry, RegistryEdit,
@@ -19,8 +19,7 @@ use veille_actors::{
 };
 use veille_store::{ActorSpan, EventFilter, ReferenceEdit, Store};
 
-/// The reference-edit kind under which actor registry edits are persisted.
-const ACTOR_EDITS: &str = "actor";
+use veille_ingest::reference::{load_registry as load_reference_registry, ACTOR_EDITS};
 
 /// How many events `actor family --events` lists after the count.
 const FAMILY_EVENTS_SHOWN: u64 = 10;
@@ -184,39 +183,14 @@ pub enum ActorCommand {
 }
 
 /// The registry every command works on: the shipped registry with every persisted actor
-/// edit (`store`, when there is one) applied in order.
+/// edit (`store`, when there is one) applied in order (one loader, in veille-ingest).
 async fn load_registry(store: Option<&dyn Store>) -> Result<Registry> {
-    let mut reg =
-        Registry::load_shipped().map_err(|e| anyhow!("loading the shipped actor registry: {e}"))?;
-    if let Some(store) = store {
-        for e in store.reference_edits(ACTOR_EDITS).await? {
-            let edit: RegistryEdit = serde_json::from_value(e.payload.clone())
-                .with_context(|| format!("decoding persisted actor edit #{}", e.seq))?;
-            reg.apply(edit).map_err(|err| {
-                anyhow!(
-                    "replaying persisted actor edit #{} (by {} at {}): {err}",
-                    e.seq,
-                    e.by,
-                    e.at
-                )
-            })?;
-        }
-    }
-    Ok(reg)
+    Ok(load_reference_registry(store).await?)
 }
 
-/// The store, if there is one to read: a PostgreSQL URL, or a SQLite file that exists
-/// (read-only commands do not create a database file as a side effect).
+/// The store, if there is one to read.
 async fn existing_store(global: &Global) -> Result<Option<Arc<dyn Store>>> {
-    let db = global.database.as_str();
-    let is_sqlite_path = !db.contains("://") || db.starts_with("sqlite://");
-    if is_sqlite_path {
-        let path = db.strip_prefix("sqlite://").unwrap_or(db);
-        if !Path::new(path).exists() {
-            return Ok(None);
-        }
-    }
-    Ok(Some(global.store().await?))
+    global.existing_store().await
 }
 
 /// What an edit does, in one line.

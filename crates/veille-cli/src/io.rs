@@ -106,7 +106,7 @@ fn bar(total: u64, name: &str) -> ProgressBar {
 /// `veille import`.
 pub async fn import(args: ImportArgs, global: &Global) -> Result<()> {
     let store = global.store().await?;
-    let enricher = crate::demo::enricher()?;
+    let enricher = veille_ingest::StandardEnricher::for_store(store.as_ref()).await?;
     let mut failed = false;
     for file in &args.files {
         let opts = ImportOptions {

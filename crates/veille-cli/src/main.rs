@@ -82,6 +82,20 @@ impl Global {
     pub async fn store(&self) -> Result<std::sync::Arc<dyn veille_store::Store>> {
         Ok(veille_store::open(&self.database).await?)
     }
+
+    /// The store, if there is one to read: a PostgreSQL URL, or a SQLite file that
+    /// exists. Read-only commands use this so they never create a database file.
+    pub async fn existing_store(&self) -> Result<Option<std::sync::Arc<dyn veille_store::Store>>> {
+        let db = self.database.as_str();
+        let is_sqlite_path = !db.contains("://") || db.starts_with("sqlite://");
+        if is_sqlite_path {
+            let path = db.strip_prefix("sqlite://").unwrap_or(db);
+            if !std::path::Path::new(path).exists() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(self.store().await?))
+    }
 }
 
 /// `veille list | head` closes the pipe early: exit quietly, as Unix tools do, instead

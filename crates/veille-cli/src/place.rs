@@ -9,8 +9,19 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use std::path::PathBuf;
 use veille_geo::{
-    eval, Boundaries, Geo, Hints, LayerSpec, ResolutionStatus, UserPlace, GEONAMES_ATTRIBUTION,
+    eval, Boundaries, Geo, Hints, LayerSpec, PlaceAlias, ResolutionStatus, UserPlace,
+    GEONAMES_ATTRIBUTION,
 };
+use veille_ingest::reference::{
+    load_geo, BoundaryLayerEdit, BOUNDARY_EDITS, PLACE_ALIAS_EDITS, PLACE_EDITS,
+};
+
+/// The geography commands work on: shipped data plus the user places, aliases and
+/// boundary layers persisted in the database (if one exists).
+async fn current_geo(global: &Global) -> Result<Geo> {
+    let store = global.existing_store().await?;
+    Ok(load_geo(store.as_deref()).await?)
+}
 
 /// `veille place` subcommands.
 #[derive(Debug, Subcommand)]
@@ -48,8 +59,9 @@ pub enum PlaceCommand {
         #[arg(allow_hyphen_values = true)]
         lon: f64,
     },
-    /// Validate a GeoJSON boundary file as one admin level of one vintage and report what
-    /// would be loaded (storing user boundaries in the database is not implemented yet).
+    /// Load a GeoJSON boundary file as one admin level of one vintage. It is validated
+    /// (all-or-nothing), then stored in the database as a revision; from then on it is
+    /// used by reverse geocoding and import enrichment (the newest layer of a level wins).
     LoadBoundaries {
         /// The GeoJSON FeatureCollection.
         file: PathBuf,
@@ -71,9 +83,12 @@ pub enum PlaceCommand {
         /// Country of the layer (ISO alpha-3).
         #[arg(long)]
         country: Option<String>,
+        /// Why it is loaded (kept in the revision).
+        #[arg(long)]
+        reason: Option<String>,
     },
-    /// Validate a user place and show how it would be indexed (persisting it with
-    /// revisions is the store's job, not implemented yet).
+    /// Add a user place. It is validated, then stored in the database as a revision and
+    /// used by resolution and import enrichment from then on.
     Add {
         /// Name.
         name: String,
@@ -101,7 +116,23 @@ pub enum PlaceCommand {
         /// GeoNames admin1 code; default: from the polygons.
         #[arg(long)]
         admin1: Option<String>,
+        /// Why it is added, and the source (kept in the revision).
+        #[arg(long)]
+        reason: Option<String>,
     },
+    /// Add another name for an existing place (e.g. a local spelling), stored as a
+    /// revision.
+    Alias {
+        /// The other name, e.g. "Boulkessi".
+        alias: String,
+        /// The place id it names, e.g. geonames:2460401 or user:boulkessi.
+        place_id: String,
+        /// Why, and the source (kept in the revision).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The stored place, alias and boundary edits: who, when, why, what.
+    History,
     /// Accuracy against real UCDP GED rows (where_prec 1–2), and admin1 agreement.
     Evaluate {
         /// GED CSV files (default: the GED files under data/ucdp or ../shared/data).
@@ -136,7 +167,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             limit,
             gazetteers,
         } => {
-            let mut geo = Geo::shipped()?;
+            let mut geo = current_geo(global).await?;
             for g in &gazetteers {
                 geo.gazetteer.load_path(g)?;
             }
@@ -182,7 +213,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             Ok(())
         }
         PlaceCommand::At { lat, lon } => {
-            let geo = Geo::shipped()?;
+            let geo = current_geo(global).await?;
             let r = geo.at(lat, lon)?;
             if global.json {
                 return print_json(&r);
@@ -226,6 +257,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             code_prop,
             strip_prefix,
             country,
+            reason,
         } => {
             let spec = LayerSpec {
                 level,
@@ -236,16 +268,35 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 country,
                 source: file.display().to_string(),
             };
-            let b = Boundaries::load_path(&file, &spec)?;
+            let geojson = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let file_name = file.display().to_string();
+            let b = Boundaries::from_geojson_bytes(&file_name, geojson.as_bytes(), &spec)?;
+            let edit = BoundaryLayerEdit {
+                file_name,
+                spec,
+                geojson,
+            };
+            let store = global.store().await?;
+            let key = format!("level{}:{}", b.level(), b.vintage());
+            let rev = store
+                .append_reference_edit(
+                    BOUNDARY_EDITS,
+                    &key,
+                    &serde_json::to_value(&edit)?,
+                    &global.user,
+                    reason.as_deref(),
+                )
+                .await?;
             if global.json {
                 return print_json(&serde_json::json!({
                     "file": b.file(), "level": b.level(), "vintage": b.vintage(),
                     "units": b.units(), "vertices": b.vertex_count(), "bbox": b.bbox(),
-                    "persisted": false,
+                    "revision": rev,
                 }));
             }
             println!(
-                "{}: valid; {} units, {} vertices, level {}, vintage {}",
+                "{}: loaded; {} units, {} vertices, level {}, vintage {}",
                 b.file(),
                 b.units().len(),
                 b.vertex_count(),
@@ -255,7 +306,12 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             for (n, c) in b.units() {
                 println!("  {c:<12} {n}");
             }
-            println!("(not persisted: storing user boundary layers in the database is not implemented yet)");
+            println!(
+                "saved: boundary edit #{} by {} at {}",
+                rev.seq,
+                rev.by,
+                rev.at.format("%Y-%m-%d %H:%M UTC")
+            );
             Ok(())
         }
         PlaceCommand::Add {
@@ -268,8 +324,10 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             feature_class,
             feature_code,
             admin1,
+            reason,
         } => {
-            let mut geo = Geo::shipped()?;
+            let store = global.store().await?;
+            let mut geo = load_geo(Some(store.as_ref())).await?;
             let rg = geo.at(lat, lon)?;
             let id = id.unwrap_or_else(|| veille_geo::normalize::key(&name));
             let u = UserPlace {
@@ -288,12 +346,21 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             };
             let pid = geo.gazetteer.add_place(&u)?;
             let check = geo.resolve(&u.name, &Hints::default());
+            let rev = store
+                .append_reference_edit(
+                    PLACE_EDITS,
+                    &pid,
+                    &serde_json::to_value(&u)?,
+                    &global.user,
+                    reason.as_deref(),
+                )
+                .await?;
             if global.json {
                 return print_json(
-                    &serde_json::json!({"place": u, "id": pid, "resolves_to": check, "persisted": false}),
+                    &serde_json::json!({"place": u, "id": pid, "resolves_to": check, "revision": rev}),
                 );
             }
-            println!("valid user place {pid}: {} at {lat}, {lon}", u.name);
+            println!("added user place {pid}: {} at {lat}, {lon}", u.name);
             if let Some(c) = check.candidates.iter().find(|c| c.place.id == pid) {
                 println!("  would resolve with score {:.3}: {}", c.score, c.reason);
             }
@@ -306,7 +373,79 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                     );
                 }
             }
-            println!("(not persisted: user places are stored with revisions by the store, not implemented yet)");
+            println!(
+                "saved: place edit #{} by {} at {}",
+                rev.seq,
+                rev.by,
+                rev.at.format("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(())
+        }
+        PlaceCommand::Alias {
+            alias,
+            place_id,
+            reason,
+        } => {
+            let store = global.store().await?;
+            let mut geo = load_geo(Some(store.as_ref())).await?;
+            let a = PlaceAlias {
+                alias,
+                place_id,
+                note: reason.clone(),
+            };
+            geo.gazetteer.add_alias(&a)?;
+            let rev = store
+                .append_reference_edit(
+                    PLACE_ALIAS_EDITS,
+                    &a.place_id,
+                    &serde_json::to_value(&a)?,
+                    &global.user,
+                    reason.as_deref(),
+                )
+                .await?;
+            if global.json {
+                return print_json(&serde_json::json!({"alias": a, "revision": rev}));
+            }
+            println!(
+                "added alias \"{}\" for {}; saved: place_alias edit #{} by {} at {}",
+                a.alias,
+                a.place_id,
+                rev.seq,
+                rev.by,
+                rev.at.format("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(())
+        }
+        PlaceCommand::History => {
+            let Some(store) = global.existing_store().await? else {
+                println!("no database: no place edits");
+                return Ok(());
+            };
+            let mut all = Vec::new();
+            for kind in [BOUNDARY_EDITS, PLACE_EDITS, PLACE_ALIAS_EDITS] {
+                all.extend(store.reference_edits(kind).await?);
+            }
+            all.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+            if global.json {
+                return print_json(&all);
+            }
+            if all.is_empty() {
+                println!("no place edits");
+            }
+            for e in &all {
+                println!(
+                    "{} #{:<3} {} by {}  {}{}",
+                    e.kind,
+                    e.seq,
+                    e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    e.by,
+                    e.key,
+                    e.reason
+                        .as_ref()
+                        .map(|r| format!(" — {r}"))
+                        .unwrap_or_default()
+                );
+            }
             Ok(())
         }
         PlaceCommand::Evaluate { ged, verbose } => {

@@ -4,6 +4,7 @@
 //! extractor and the API, calls this one implementation.
 
 use crate::import::Enricher;
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 use veille_actors::Registry;
 use veille_geo::Geo;
@@ -20,10 +21,11 @@ pub enum EnrichError {
     Actors(#[from] veille_actors::RegistryError),
 }
 
-/// Places and actors, resolved through the shipped gazetteer, boundaries and registry.
+/// Places and actors, resolved through the gazetteer, boundaries and registry: the
+/// shipped ones, or those of a store with its analysts' edits applied.
 pub struct StandardEnricher {
-    geo: &'static Geo,
-    registry: &'static Registry,
+    geo: Cow<'static, Geo>,
+    registry: Cow<'static, Registry>,
 }
 
 static SHIPPED_GEO: OnceLock<Geo> = OnceLock::new();
@@ -41,9 +43,37 @@ impl StandardEnricher {
     /// The enricher over the shipped geography and actor registry.
     pub fn shipped() -> Result<Arc<dyn Enricher>, EnrichError> {
         Ok(Arc::new(StandardEnricher {
-            geo: shipped_geo()?,
-            registry: Registry::shipped()?,
+            geo: Cow::Borrowed(shipped_geo()?),
+            registry: Cow::Borrowed(Registry::shipped()?),
         }))
+    }
+
+    /// The enricher for a store: shipped reference data plus every place, alias,
+    /// boundary layer and actor edit persisted in it (see [`crate::reference`]). Without
+    /// persisted edits it shares the shipped data instead of copying it.
+    pub async fn for_store(
+        store: &dyn veille_store::Store,
+    ) -> Result<Arc<dyn Enricher>, crate::reference::ReferenceError> {
+        use crate::reference::*;
+        let mut any_geo = false;
+        for kind in [BOUNDARY_EDITS, PLACE_EDITS, PLACE_ALIAS_EDITS] {
+            any_geo |= !store.reference_edits(kind).await?.is_empty();
+        }
+        let any_actor = !store.reference_edits(ACTOR_EDITS).await?.is_empty();
+        let geo = if any_geo {
+            Cow::Owned(load_geo(Some(store)).await?)
+        } else {
+            Cow::Borrowed(shipped_geo().map_err(|e| match e {
+                EnrichError::Geo(g) => ReferenceError::Geo(g),
+                EnrichError::Actors(a) => ReferenceError::Registry(a),
+            })?)
+        };
+        let registry = if any_actor {
+            Cow::Owned(load_registry(Some(store)).await?)
+        } else {
+            Cow::Borrowed(Registry::shipped()?)
+        };
+        Ok(Arc::new(StandardEnricher { geo, registry }))
     }
 }
 

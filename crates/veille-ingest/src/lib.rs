@@ -27,6 +27,7 @@ pub mod ged;
 pub mod geojson;
 pub mod hxl;
 pub mod import;
+pub mod reference;
 pub mod veille_csv;
 
 pub use common::{parse_date, EventReader, MapContext, ParsedRow};
