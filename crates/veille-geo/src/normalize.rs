@@ -4,7 +4,9 @@
 //!   "Ségou" → "segou", "N'Goutjina" → "ngoutjina".
 //! * [`key`]: the index key: [`fold`] with spaces removed and a trailing Roman numeral
 //!   written as a digit: "Gangafani II" and "Gangafani 2" → "gangafani2",
-//!   "Denga-Ouro" and "Dengaouro" → "dengaouro".
+//!   "Denga-Ouro" and "Dengaouro" → "dengaouro". A word-final "y" after a consonant is
+//!   written "i", the commonest transliteration variant in Malian place names:
+//!   "Diabaly" and "Diabali" → "diabali".
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -99,9 +101,23 @@ pub fn key_of_folded(folded: &str) -> String {
                 continue;
             }
         }
-        out.push_str(t);
+        push_final_y_as_i(&mut out, t);
     }
     out
+}
+
+/// Appends a token, writing a word-final "y" that follows a consonant as "i"
+/// ("diabaly" → "diabali"); "y" after a vowel ("ouagay") is kept.
+fn push_final_y_as_i(out: &mut String, t: &str) {
+    let mut chars = t.chars().rev();
+    if let (Some('y'), Some(prev)) = (chars.next(), chars.next()) {
+        if prev.is_alphabetic() && !matches!(prev, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') {
+            out.push_str(&t[..t.len() - 1]);
+            out.push('i');
+            return;
+        }
+    }
+    out.push_str(t);
 }
 
 /// Strips an administrative suffix or prefix from an admin feature's name:
@@ -163,6 +179,12 @@ mod tests {
         assert_eq!(key("Ti-n-Zaouatene"), key("Tin Zaouatene"));
         // A lone "I" is not a numeral.
         assert_eq!(key("I"), "i");
+        // Word-final y after a consonant is the i/y transliteration variant.
+        assert_eq!(key("Diabaly"), key("Diabali"));
+        assert_eq!(key("Diabaly"), "diabali");
+        // After a vowel it is kept; inside a word it is kept.
+        assert_eq!(key("Ouagay"), "ouagay");
+        assert_eq!(key("Kayes"), "kayes");
     }
 
     #[test]
