@@ -3,42 +3,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data(rel: &str) -> PathBuf {
-    repo().join(rel)
-}
-
-fn veille(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("VEILLE_USER", "tester")
-        .output()
-        .expect("run veille")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_str(&ok(out)).expect("JSON output")
-}
+use common::{data, json, ok, veille};
 
 const MALI: &str = "data/ucdp/ged231_sample1000_mali.csv";
 const CANDIDATE: &str = "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv";

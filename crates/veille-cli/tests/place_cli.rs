@@ -3,34 +3,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
+use common::{json, ok, veille};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn veille(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("VEILLE_USER", "tester")
-        .output()
-        .expect("run veille")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_str(&ok(out)).expect("JSON output")
-}
 
 #[test]
 fn user_places_and_aliases_persist_as_revisions_and_resolve() {

@@ -1,0 +1,43 @@
+//! Helpers shared by the end-to-end tests: run the real `veille` binary on a test
+//! database and read its output.
+
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A file of the repository, by path relative to its root.
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+/// Runs `veille --db DB ARGS…` as user "tester", ignoring any `DATABASE_URL`.
+pub fn veille(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_veille"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("VEILLE_USER", "tester")
+        .output()
+        .expect("run veille")
+}
+
+/// Standard output of a run that must have succeeded (else fails with everything it said).
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard output of a successful run, parsed as JSON.
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&ok(out)).expect("JSON output")
+}
