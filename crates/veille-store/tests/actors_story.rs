@@ -4,7 +4,7 @@
 //! not).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde_json::json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -12,95 +12,13 @@ use veille_model::{
     ActorParticipation, ActorRole, Attribution, Event, ExternalId, ImportBatch, Provenance,
     SubEventType,
 };
-use veille_store::{ActorSpan, EventFilter, PgStore, SqliteStore, Store, UpsertOutcome};
+#[macro_use]
+mod common;
 
-// ---------------------------------------------------------------- harness
-
-struct Harness {
-    store: Box<dyn Store>,
-    pg: Option<PgStore>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Harness {
-    async fn sqlite() -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("veille.db"))
-            .await
-            .unwrap();
-        Harness {
-            store: Box::new(store),
-            pg: None,
-            _dir: Some(dir),
-        }
-    }
-
-    async fn postgres(name: &str) -> Option<Harness> {
-        let url = pg_url()?;
-        let schema = format!("va_{}_{}", name, std::process::id());
-        let store = PgStore::connect_in_schema(&url, &schema)
-            .await
-            .expect("connecting to VEILLE_TEST_DATABASE_URL");
-        Some(Harness {
-            store: Box::new(store.clone()),
-            pg: Some(store),
-            _dir: None,
-        })
-    }
-
-    async fn finish(self) {
-        if let Some(pg) = self.pg {
-            pg.drop_schema().await.unwrap();
-        }
-    }
-}
-
-fn pg_url() -> Option<String> {
-    match std::env::var("VEILLE_TEST_DATABASE_URL") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            if std::env::var("VEILLE_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("VEILLE_REQUIRE_POSTGRES=1 but VEILLE_TEST_DATABASE_URL is not set");
-            }
-            println!("skipped: VEILLE_TEST_DATABASE_URL is not set, PostgreSQL not tested");
-            None
-        }
-    }
-}
-
-macro_rules! both {
-    ($story:ident, $sqlite:ident, $postgres:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            let h = Harness::sqlite().await;
-            $story(h.store.as_ref()).await;
-            h.finish().await;
-        }
-
-        #[tokio::test]
-        async fn $postgres() {
-            let Some(h) = Harness::postgres(stringify!($story)).await else {
-                return;
-            };
-            $story(h.store.as_ref()).await;
-            h.finish().await;
-        }
-    };
-}
+use common::*;
+use veille_store::{ActorSpan, EventFilter, SqliteStore, Store, UpsertOutcome};
 
 // ---------------------------------------------------------------- fixtures
-
-fn id(n: u128) -> Uuid {
-    Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + n)
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 fn part(actor_id: Option<&str>, name: &str) -> ActorParticipation {
     ActorParticipation {
