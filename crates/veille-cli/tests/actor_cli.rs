@@ -205,3 +205,72 @@ fn family_events_and_unresolved_names_come_from_the_store() {
     let unresolved = json(&veille(&db, &["--json", "actor", "unresolved"]));
     assert_eq!(unresolved, serde_json::json!([]));
 }
+
+#[test]
+fn an_unresolved_name_mapped_by_an_analyst_links_on_reimport() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let acled = data("crates/veille-ingest/tests/fixtures/acled/current.csv");
+    ok(&veille(
+        &db,
+        &["import", "--quiet", acled.to_str().unwrap()],
+    ));
+    let before = json(&veille(&db, &["--json", "actor", "unresolved"]));
+    let names: Vec<&str> = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Example Armed Group A"), "{before}");
+
+    // The analyst adds the missing actor; the edit is a revision.
+    ok(&veille(
+        &db,
+        &[
+            "actor",
+            "add",
+            "--id",
+            "example-armed-group-a",
+            "--name",
+            "Example Armed Group A",
+            "--inter",
+            "3",
+            "--kind",
+            "unidentified",
+            "--source",
+            "test fixture",
+            "--reason",
+            "mapping an unresolved name",
+        ],
+    ));
+    // Re-importing the same file now links the name (an update, with a revision).
+    let again = ok(&veille(
+        &db,
+        &["import", "--quiet", acled.to_str().unwrap()],
+    ));
+    assert!(!again.contains(" 0 updated"), "{again}");
+    let after = json(&veille(&db, &["--json", "actor", "unresolved"]));
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["name"] != "Example Armed Group A"),
+        "{after}"
+    );
+    let events = json(&veille(
+        &db,
+        &["--json", "list", "--actor", "Example Armed Group A"],
+    ));
+    let e = &events["events"][0];
+    let linked = e["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["actor_id"] == "example-armed-group-a");
+    assert!(linked, "{e}");
+    let id = e["id"].as_str().unwrap();
+    let hist = json(&veille(&db, &["--json", "history", id]));
+    assert_eq!(hist.as_array().unwrap().last().unwrap()["action"], "update");
+}
