@@ -186,7 +186,7 @@ fn acled_current_format() {
     assert!(errors.is_empty());
     assert_eq!(events.len(), 3);
     let e = &events[0];
-    assert_eq!(ext(e), "acled:MLI90001");
+    assert_eq!(ext(e), "acled:TST90001");
     assert_eq!(e.actors.len(), 4);
     assert_eq!(e.actors[1].role, ActorRole::Associated);
     assert_eq!(e.actors[2].name, "Wagner Group");
@@ -395,7 +395,7 @@ fn maximal_event() -> Event {
     let now = Utc.with_ymd_and_hms(2019, 3, 24, 8, 30, 15).unwrap();
     let mut e = Event::new(d, SubEventType::Attack, "MLI", "analyst@ngo", now);
     e.external_ids = vec![
-        ExternalId::new("acled", "MLI99999"),
+        ExternalId::new("acled", "TST99999"),
         ExternalId::new("ged", "999999"),
     ];
     e.date_end = NaiveDate::from_ymd_opt(2019, 3, 25).unwrap();
