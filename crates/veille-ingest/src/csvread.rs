@@ -245,6 +245,33 @@ impl<R: Read> CsvRows<R> {
         Ok(())
     }
 
+    /// Maps a raw row to a [`ParsedRow`] with a format's mapping function, keeping the
+    /// raw fields for a rejects file; a structurally broken row is not mapped.
+    pub fn parse(
+        &self,
+        raw: RawRow,
+        map: impl FnOnce(&Row<'_>) -> Result<veille_model::Event, RowError>,
+    ) -> crate::common::ParsedRow {
+        let event = match raw.error {
+            Some(e) => Err(vec![e]),
+            None => {
+                let row = Row {
+                    file: self.file(),
+                    line: raw.line,
+                    headers: self.headers(),
+                    index: self.index(),
+                    fields: &raw.fields,
+                };
+                map(&row).map_err(|e| vec![e])
+            }
+        };
+        crate::common::ParsedRow {
+            line: raw.line,
+            raw: raw.fields,
+            event,
+        }
+    }
+
     /// The next data row, or `None` at end of file. I/O errors end the read.
     pub fn next_row(&mut self) -> Option<Result<RawRow, IngestError>> {
         let rec = match self.pending.take() {

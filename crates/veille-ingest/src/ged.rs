@@ -106,28 +106,7 @@ impl<R: Read> Iterator for GedReader<R> {
             Some(first) => first,
             None => self.rows.next_row()?,
         };
-        let raw = match next {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        let event = match raw.error {
-            Some(e) => Err(vec![e]),
-            None => {
-                let row = Row {
-                    file: self.rows.file(),
-                    line: raw.line,
-                    headers: self.rows.headers(),
-                    index: self.rows.index(),
-                    fields: &raw.fields,
-                };
-                map_ged_row(&row, &self.ctx).map_err(|e| vec![e])
-            }
-        };
-        Some(Ok(ParsedRow {
-            line: raw.line,
-            raw: raw.fields,
-            event,
-        }))
+        Some(next.map(|raw| self.rows.parse(raw, |row| map_ged_row(row, &self.ctx))))
     }
 }
 

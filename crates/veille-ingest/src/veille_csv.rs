@@ -199,28 +199,8 @@ impl<R: Read> Iterator for VeilleCsvReader<R> {
     type Item = Result<ParsedRow, IngestError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let raw = match self.rows.next_row()? {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        let event = match raw.error {
-            Some(e) => Err(vec![e]),
-            None => {
-                let row = Row {
-                    file: self.rows.file(),
-                    line: raw.line,
-                    headers: self.rows.headers(),
-                    index: self.rows.index(),
-                    fields: &raw.fields,
-                };
-                map_veille_row(&row, &self.ctx).map_err(|e| vec![e])
-            }
-        };
-        Some(Ok(ParsedRow {
-            line: raw.line,
-            raw: raw.fields,
-            event,
-        }))
+        let next = self.rows.next_row()?;
+        Some(next.map(|raw| self.rows.parse(raw, |row| map_veille_row(row, &self.ctx))))
     }
 }
 
