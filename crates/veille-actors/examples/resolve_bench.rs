@@ -14,17 +14,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reg.relations().len()
     );
     let rep = veille_actors::bench::run(reg, 7, 50_000);
-    println!(
-        "resolve: {:.0} mentions/s (median of {} runs x {} mentions, {} distinct, {:.0}% with a candidate)",
-        rep.mentions_per_second,
-        rep.runs,
-        rep.mentions_per_run,
-        rep.distinct_mentions,
-        rep.resolved_share * 100.0
-    );
-    println!(
-        "resolve_exact_name: {:.0} names/s",
-        rep.exact_names_per_second
-    );
+    println!("{rep}");
     Ok(())
 }

@@ -149,3 +149,22 @@ pub fn run(reg: &Registry, runs: usize, per_run: usize) -> BenchReport {
         resolved_share: resolved as f64 / n.max(1) as f64,
     }
 }
+
+impl std::fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "resolve: {:.0} mentions/s (median of {} runs of {} mentions; {} distinct; {:.0}% got a candidate)",
+            self.mentions_per_second,
+            self.runs,
+            self.mentions_per_run,
+            self.distinct_mentions,
+            self.resolved_share * 100.0
+        )?;
+        write!(
+            f,
+            "resolve_exact_name: {:.0} names/s",
+            self.exact_names_per_second
+        )
+    }
+}

@@ -639,18 +639,7 @@ pub async fn run(cmd: ActorCommand, global: &Global) -> Result<()> {
             if global.json {
                 return print_json(&rep);
             }
-            println!(
-                "resolve: {:.0} mentions/s (median of {} runs of {} mentions; {} distinct; {:.0}% got a candidate)",
-                rep.mentions_per_second,
-                rep.runs,
-                rep.mentions_per_run,
-                rep.distinct_mentions,
-                rep.resolved_share * 100.0
-            );
-            println!(
-                "resolve_exact_name: {:.0} names/s",
-                rep.exact_names_per_second
-            );
+            println!("{rep}");
             if cfg!(debug_assertions) {
                 println!("(debug build: measure with `cargo run --release -p veille-cli -- actor bench`)");
             }

@@ -302,6 +302,17 @@ macro_rules! impl_store {
             Ok(out)
         }
 
+        /// Decodes `(id, doc)` rows into events.
+        fn decode_events(rows: Vec<<$db as sqlx::Database>::Row>) -> Result<Vec<Event>> {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let id: String = row.try_get(0)?;
+                let doc: String = row.try_get(1)?;
+                out.push(parse_doc(&id, &doc)?);
+            }
+            Ok(out)
+        }
+
         /// A loaded event with its creating batch and the last revision seq used.
         struct Loaded {
             event: Event,
@@ -565,13 +576,7 @@ macro_rules! impl_store {
                 let rows = bind_args(sqlx::query(&sql), args)
                     .fetch_all(&self.pool)
                     .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let id: String = row.try_get(0)?;
-                    let doc: String = row.try_get(1)?;
-                    out.push(parse_doc(&id, &doc)?);
-                }
-                Ok(out)
+                decode_events(rows)
             }
 
             async fn count_events(&self, filter: &EventFilter) -> Result<u64> {
@@ -789,13 +794,7 @@ macro_rules! impl_store {
                 let rows = bind_args(sqlx::query(&sql), args)
                     .fetch_all(&self.pool)
                     .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let id: String = row.try_get(0)?;
-                    let doc: String = row.try_get(1)?;
-                    out.push(parse_doc(&id, &doc)?);
-                }
-                Ok(out)
+                decode_events(rows)
             }
 
             async fn unresolved_actor_names(&self) -> Result<Vec<(String, u64)>> {
