@@ -43,6 +43,10 @@ pub enum PlaceCommand {
         /// A place the event is near.
         #[arg(long)]
         near: Option<String>,
+        /// When the event happened (YYYY-MM-DD): admin names are read in the frame in
+        /// force that day ("Ménaka" before 2016 is the Gao region of the time).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
         /// Maximum candidates.
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -58,6 +62,9 @@ pub enum PlaceCommand {
         /// Longitude.
         #[arg(allow_hyphen_values = true)]
         lon: f64,
+        /// As of this date (YYYY-MM-DD): use the boundary layers of the vintage in force.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Load a GeoJSON boundary file as one admin level of one vintage. It is validated
     /// (all-or-nothing), then stored in the database as a revision; from then on it is
@@ -164,6 +171,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
             admin2,
             country,
             near,
+            date,
             limit,
             gazetteers,
         } => {
@@ -177,6 +185,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 country,
                 near,
                 limit: Some(limit),
+                date,
             };
             let r = geo.resolve(&name, &hints);
             if global.json {
@@ -208,13 +217,16 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                     c.precision.code()
                 );
                 println!("      {} [{}]", c.reason, c.place.id);
+                if let (Some((code, name)), Some(d)) = (&c.admin1_on_date, date) {
+                    println!("      on {d}: in the {name} region ({code})");
+                }
             }
             println!("{GEONAMES_ATTRIBUTION}");
             Ok(())
         }
-        PlaceCommand::At { lat, lon } => {
+        PlaceCommand::At { lat, lon, date } => {
             let geo = current_geo(global).await?;
-            let r = geo.at(lat, lon)?;
+            let r = geo.at_on(lat, lon, date)?;
             if global.json {
                 return print_json(&r);
             }
@@ -488,6 +500,13 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 "  resolved {}, ambiguous {}, not found {}",
                 rep.resolved, rep.ambiguous, rep.not_found
             );
+            println!(
+                "  ceiling: rows the gazetteer can answer at all (a place of that name within 10 km): {} = {:.1}%; resolved within 10 km among those: {} = {:.1}%",
+                rep.reachable_within_10km,
+                pct(rep.reachable_within_10km, rep.rows),
+                rep.within_10km_of_reachable,
+                pct(rep.within_10km_of_reachable, rep.reachable_within_10km)
+            );
             let agree = rep.admin1_exact + rep.admin1_vintage;
             println!(
                 "admin1 from polygons vs GED adm_1 ({} rows with adm_1): agree {} = {:.1}% (exact {}, via 2016 crosswalk {}), outside polygons {}, disagree {}",
@@ -506,7 +525,7 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                 let bad = d.distance_km.is_none_or(|x| x > 10.0);
                 if verbose || bad {
                     println!(
-                        "  {} {:?} [{}] → {:?} {:?} {}",
+                        "  {} {:?} [{}] → {:?} {:?} {}{}",
                         d.id,
                         d.text,
                         d.adm_1,
@@ -514,7 +533,12 @@ pub async fn run(cmd: PlaceCommand, global: &Global) -> Result<()> {
                         d.resolved,
                         d.top_distance_km
                             .map(|x| format!("{x:.1} km"))
-                            .unwrap_or_default()
+                            .unwrap_or_default(),
+                        if d.reachable {
+                            ""
+                        } else {
+                            "  (no place of this name within 10 km in the gazetteer)"
+                        }
                     );
                 }
             }

@@ -181,3 +181,61 @@ fn loaded_boundaries_persist_and_drive_reverse_geocoding_and_import() {
     let hist = json(&veille(&db, &["--json", "place", "history"]));
     assert_eq!(hist.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn resolve_and_at_take_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let r = json(&veille(
+        &db,
+        &[
+            "--json",
+            "place",
+            "resolve",
+            "Ménaka region",
+            "--date",
+            "2014-05-17",
+        ],
+    ));
+    assert_eq!(r["status"], "resolved", "{r}");
+    assert_eq!(r["candidates"][0]["admin1_on_date"][1], "Gao", "{r}");
+    let human = ok(&veille(
+        &db,
+        &["place", "resolve", "Ménaka region", "--date", "2014-05-17"],
+    ));
+    assert!(
+        human.contains("on 2014-05-17: in the Gao region (09)"),
+        "{human}"
+    );
+    let later = json(&veille(
+        &db,
+        &[
+            "--json",
+            "place",
+            "resolve",
+            "Ménaka region",
+            "--date",
+            "2019-01-01",
+        ],
+    ));
+    assert!(
+        later["candidates"][0].get("admin1_on_date").is_none(),
+        "{later}"
+    );
+    let bad = veille(&db, &["place", "resolve", "Ménaka", "--date", "2014-13-40"]);
+    assert!(!bad.status.success());
+    let at = json(&veille(
+        &db,
+        &[
+            "--json",
+            "place",
+            "at",
+            "15.9182",
+            "2.4022",
+            "--date",
+            "2014-05-17",
+        ],
+    ));
+    assert_eq!(at["admin1"]["code"], "09", "{at}");
+    assert_eq!(at["admin1"]["vintage"], "pre2016", "{at}");
+}

@@ -70,6 +70,9 @@ pub struct EvalRow {
     pub distance_km: Option<f64>,
     /// Distance of the top candidate (even when ambiguous).
     pub top_distance_km: Option<f64>,
+    /// Some candidate of this name (among up to 50) lies within 10 km of GED's point:
+    /// the gazetteer can answer this row at all.
+    pub reachable: bool,
 }
 
 /// The evaluation report.
@@ -85,6 +88,13 @@ pub struct EvalReport {
     pub within_10km: usize,
     /// Top candidate within 10 km (including ambiguous answers).
     pub top_within_10km: usize,
+    /// Rows the gazetteer can answer at all: some place of that name (exact, variant or
+    /// fuzzy; up to 50 candidates) lies within 10 km of GED's point. The ceiling of
+    /// `within_10km`: the other rows name places GeoNames lacks, or GED's point is more
+    /// than 10 km from every place of that name.
+    pub reachable_within_10km: usize,
+    /// Resolved within 10 km, among the reachable rows.
+    pub within_10km_of_reachable: usize,
     /// Ambiguous answers.
     pub ambiguous: usize,
     /// Not found.
@@ -174,10 +184,14 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
             rep.rows += 1;
             let text = r[cw].trim().to_string();
             let adm2 = ca2.map(|c| r[c].trim().to_string()).unwrap_or_default();
+            let date = col("date_start")
+                .and_then(|c| r[c].get(..10))
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             let hints = Hints {
                 admin1: (!adm1.is_empty()).then(|| adm1.clone()),
                 admin2: (!adm2.is_empty()).then(|| adm2.clone()),
                 country: Some("MLI".into()),
+                date,
                 ..Hints::default()
             };
             let res = geo.resolve(&text, &hints);
@@ -191,8 +205,25 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
                 ResolutionStatus::Ambiguous => rep.ambiguous += 1,
                 ResolutionStatus::NotFound => rep.not_found += 1,
             }
+            let reachable = geo
+                .resolve(
+                    &text,
+                    &Hints {
+                        limit: Some(50),
+                        ..hints.clone()
+                    },
+                )
+                .candidates
+                .iter()
+                .any(|c| dist(c) <= 10.0);
+            if reachable {
+                rep.reachable_within_10km += 1;
+            }
             if d.is_some_and(|d| d <= 10.0) {
                 rep.within_10km += 1;
+                if reachable {
+                    rep.within_10km_of_reachable += 1;
+                }
             }
             if top.is_some_and(|d| d <= 10.0) {
                 rep.top_within_10km += 1;
@@ -226,6 +257,7 @@ pub fn evaluate(geo: &Geo, files: &[(String, String)]) -> EvalReport {
                 resolved: res.candidates.first().map(|c| c.place.name.clone()),
                 distance_km: d,
                 top_distance_km: top,
+                reachable,
             });
         }
     }

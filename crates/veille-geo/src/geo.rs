@@ -119,6 +119,20 @@ impl Geo {
         self.layers.iter().rev().find(|l| l.level() == level)
     }
 
+    /// The layer of a level to use for something that happened on `date`: the most
+    /// recently added layer whose vintage was in force that day (see
+    /// [`crate::vintage::vintage_on`]); without such a layer (or a date), the active one.
+    pub fn layer_on(&self, level: u8, date: Option<chrono::NaiveDate>) -> Option<&Boundaries> {
+        date.and_then(|d| {
+            let v = crate::vintage::vintage_on(d);
+            self.layers
+                .iter()
+                .rev()
+                .find(|l| l.level() == level && l.vintage() == v)
+        })
+        .or_else(|| self.layer(level))
+    }
+
     /// All layers.
     pub fn layers(&self) -> &[Boundaries] {
         &self.layers
@@ -170,17 +184,28 @@ impl Geo {
         })
     }
 
-    /// Reverse geocoding. Errors only on invalid coordinates.
+    /// Reverse geocoding with the active layers. Errors only on invalid coordinates.
     pub fn at(&self, lat: f64, lon: f64) -> Result<ReverseGeocode, GeoError> {
+        self.at_on(lat, lon, None)
+    }
+
+    /// Reverse geocoding as of `date`: polygons come from the layers whose vintage was in
+    /// force that day when such layers are loaded ([`Geo::layer_on`]).
+    pub fn at_on(
+        &self,
+        lat: f64,
+        lon: f64,
+        date: Option<chrono::NaiveDate>,
+    ) -> Result<ReverseGeocode, GeoError> {
         check_lat_lon(lat, lon).map_err(GeoError::Coordinate)?;
-        let hit1 = self.layer(1).and_then(|l| l.locate(lat, lon));
+        let hit1 = self.layer_on(1, date).and_then(|l| l.locate(lat, lon));
         let country_poly = hit1.as_ref().and_then(|h| h.country.clone());
         let admin1 = hit1.map(|h| self.admin_from_hit(h));
         let nearest = self
             .gazetteer
             .nearest(lat, lon, NEAREST_PLACE_KM, &|_| true)
             .map(|(p, d)| (self.gazetteer.summary(p), d));
-        let admin2 = match self.layer(2) {
+        let admin2 = match self.layer_on(2, date) {
             Some(l) => l.locate(lat, lon).map(|h| self.admin_from_hit(h)),
             None => admin1.as_ref().and_then(|a1| {
                 let code = (a1.vintage == crate::vintage::PRE2016
@@ -228,6 +253,14 @@ impl Geo {
     /// [`GeoPrecision::from_acled`]/[`GeoPrecision::from_ged`]) is kept for events that
     /// carry coordinates.
     pub fn enrich(&self, loc: &mut Location) -> Enrichment {
+        self.enrich_on(loc, None)
+    }
+
+    /// [`Geo::enrich`] for an event that happened on `date` (its start date): the date is
+    /// a resolution hint (a "Ménaka region" source before 2016 means the Gao region of
+    /// the time) and picks the boundary layers whose vintage was in force
+    /// ([`Geo::layer_on`]), so `admin_vintage` says which frame the codes come from.
+    pub fn enrich_on(&self, loc: &mut Location, date: Option<chrono::NaiveDate>) -> Enrichment {
         let mut out = Enrichment::default();
         let mut resolved_admin2: Option<AdminAssignment> = None;
         let has_coords = matches!((loc.latitude, loc.longitude), (Some(a), Some(b)) if check_lat_lon(a, b).is_ok());
@@ -248,6 +281,7 @@ impl Geo {
                 admin2: loc.admin2.as_ref().map(|a| a.name.clone()),
                 country: (!loc.country.is_empty()).then(|| loc.country.clone()),
                 limit: Some(5),
+                date,
                 ..Hints::default()
             };
             let r = self.resolve(&name, &hints);
@@ -297,7 +331,7 @@ impl Geo {
             return out;
         };
         loc.priogrid_gid = priogrid_gid(lat, lon);
-        let Ok(rg) = self.at(lat, lon) else {
+        let Ok(rg) = self.at_on(lat, lon, date) else {
             return out;
         };
         match rg.admin1 {
@@ -308,7 +342,7 @@ impl Geo {
                 });
                 loc.admin_vintage = Some(a1.vintage);
                 out.admin1_from_polygon = true;
-                let a2 = match (&self.layer(2), resolved_admin2) {
+                let a2 = match (&self.layer_on(2, date), resolved_admin2) {
                     (Some(_), _) => rg.admin2,
                     (None, Some(r)) => Some(r),
                     (None, None) => rg.admin2,

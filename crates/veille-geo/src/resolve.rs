@@ -57,6 +57,12 @@ pub struct Hints {
     /// Maximum candidates returned (default 10).
     #[serde(default)]
     pub limit: Option<usize>,
+    /// When the event happened. Admin names are read in the frame in force that day: an
+    /// admin1 hint "Ménaka" before the 2016 reform means the Gao region of the time, a
+    /// place now in Ménaka matches a pre-2016 hint "Gao" exactly, and each candidate
+    /// says which region it belonged to that day when that differs from today's code.
+    #[serde(default)]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 /// The outcome class of a resolution.
@@ -83,6 +89,10 @@ pub struct Candidate {
     pub reason: String,
     /// How precisely this candidate locates the event.
     pub precision: GeoPrecision,
+    /// With a date hint: the admin1 (GeoNames code, name) the place belonged to on that
+    /// date, when it differs from the gazetteer's code (Ménaka before 2016 → Gao).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin1_on_date: Option<(String, String)>,
 }
 
 /// The answer to a resolution query.
@@ -172,6 +182,28 @@ pub const DESCRIPTORS: &[&str] = &[
     " locality",
     " commune",
 ];
+
+/// True when a non-populated-place feature can be what a descriptor names: in the
+/// Sahara and Sahel people live at wells, oases and camps, so a GED "X village" whose
+/// only gazetteer match is a well is that well rather than a same-named dune or area;
+/// a "military camp" is a camp or base; a "gold-panning site" or "mine" is a mine.
+fn descriptor_fits(descriptor: &str, p: &Place) -> bool {
+    let code = p.feature_code.as_str();
+    match descriptor {
+        "village" | "town" | "city" | "hamlet" | "locality" => matches!(
+            code,
+            "WLL" | "WLLS" | "WLLQ" | "OAS" | "CMP" | "CMPQ" | "PPLW" | "WTRH" | "MKT"
+        ),
+        "military camp" | "military base" | "army camp" | "camp" => {
+            matches!(code, "CMP" | "MILB" | "INSM" | "CMPQ" | "CMPMN")
+        }
+        "gold-panning site" | "gold mine" | "mine" => {
+            matches!(code, "MN" | "MNAU" | "MNQ" | "MNS" | "CMPMN" | "MNQR")
+        }
+        "market" => code == "MKT",
+        _ => false,
+    }
+}
 
 /// Strips one trailing descriptor ("Lere town" → "Lere"); `None` if there is none.
 pub fn strip_descriptor(name: &str) -> Option<&str> {
@@ -332,7 +364,7 @@ pub fn resolve(g: &Gazetteer, query: &str, hints: &Hints) -> Resolution {
             }
         }
     });
-    let ctx = Ctx::new(g, hints, near_point, &mut notes);
+    let mut ctx = Ctx::new(g, hints, near_point, &mut notes);
     let mut scored = score_name(g, name, filter, &ctx, false);
     let mut used = name;
     if scored.is_empty() {
@@ -342,6 +374,7 @@ pub fn resolve(g: &Gazetteer, query: &str, hints: &Hints) -> Resolution {
                 name[stripped.len()..].trim()
             ));
             used = stripped;
+            ctx.descriptor = Some(name[stripped.len()..].trim().to_lowercase());
             scored = score_name(g, stripped, filter, &ctx, false);
         }
     }
@@ -379,9 +412,19 @@ fn finish(
                 score: (s.score * 1000.0).round() / 1000.0,
                 reason: s.reason,
                 precision,
+                admin1_on_date: hints.date.and_then(|d| admin1_on(g, p, d)),
             })
         })
         .collect();
+    if let (Some(d), Some(c)) = (hints.date, candidates.first()) {
+        if let Some((code, name)) = &c.admin1_on_date {
+            notes.push(format!(
+                "on {d} {} was in the {name} region ({code}): the region it is in today \
+                 was created by the 2016 reform",
+                c.place.name
+            ));
+        }
+    }
     let status = if top_contradicts {
         ResolutionStatus::NotFound
     } else {
@@ -394,6 +437,22 @@ fn finish(
         candidates,
         notes,
     }
+}
+
+/// The admin1 a Mali place belonged to on `date`, when that differs from its code today.
+fn admin1_on(g: &Gazetteer, p: &Place, date: chrono::NaiveDate) -> Option<(String, String)> {
+    if p.country_code != "ML" {
+        return None;
+    }
+    let on = vintage::code_on(&p.admin1_code, date);
+    (on != p.admin1_code).then(|| {
+        let name = g
+            .admin1_name("ML", on)
+            .map(str::to_string)
+            .or_else(|| vintage::region(on).map(|r| r.name.to_string()))
+            .unwrap_or_default();
+        (on.to_string(), name)
+    })
 }
 
 fn status_of(c: &[Candidate]) -> ResolutionStatus {
@@ -436,6 +495,10 @@ fn passes(p: &Place, filter: Filter) -> bool {
 struct Ctx {
     country: Option<String>,
     admin1_code: Option<String>,
+    date: Option<chrono::NaiveDate>,
+    /// The descriptor stripped from the query ("village", "military camp"), which says
+    /// what kind of feature to prefer.
+    descriptor: Option<String>,
     /// (admin2 code, lat, lon, name) of the cercles matching the admin2 hint.
     admin2: Vec<(String, f64, f64, String)>,
     near: Option<(f64, f64, String)>,
@@ -466,7 +529,18 @@ impl Ctx {
             if c.is_none() {
                 notes.push(format!("admin1 hint {h:?} not recognised; ignored"));
             }
-            c
+            match (c, hints.date) {
+                (Some(code), Some(d)) if !vintage::region_exists_on(&code, d) => {
+                    let old = vintage::to_pre2016(&code).to_string();
+                    notes.push(format!(
+                        "admin1 hint {h:?}: that region did not exist on {d} (created by \
+                         the 2016 reform); read as the region of the time, {} ({old})",
+                        vintage::region(&old).map(|r| r.name).unwrap_or("?")
+                    ));
+                    Some(old)
+                }
+                (c, _) => c,
+            }
         });
         let admin2 = match hints.admin2.as_deref() {
             None => Vec::new(),
@@ -510,6 +584,8 @@ impl Ctx {
         Ctx {
             country,
             admin1_code,
+            date: hints.date,
+            descriptor: None,
             admin2,
             near,
             limit: hints.limit.unwrap_or(10),
@@ -529,140 +605,178 @@ fn score_name(g: &Gazetteer, name: &str, filter: Filter, ctx: &Ctx, fuzzy: bool)
     let country_c = country.clone();
     // Scores a posting; builds the reason text only when `explain` (the costly part),
     // which is done for the few candidates returned.
-    let consider =
-        |posting: &Posting, base: f64, how: &How, explain: bool| -> Option<(f64, bool, String)> {
-            let p = g.place(posting.place)?;
-            if !passes(p, filter) {
+    let consider = |posting: &Posting,
+                    base: f64,
+                    how: &How,
+                    explain: bool|
+     -> Option<(f64, bool, String)> {
+        let p = g.place(posting.place)?;
+        if !passes(p, filter) {
+            return None;
+        }
+        if let Some(c) = &country_c {
+            if &p.country_code != c {
                 return None;
             }
-            if let Some(c) = &country_c {
-                if &p.country_code != c {
-                    return None;
+        }
+        let mut score = base;
+        let mut why: Vec<String> = Vec::new();
+        if explain {
+            why.push(how_text(g, p, posting, how));
+        }
+        let mut contradicts = false;
+        // Hints locate the event; they do not promote an admin unit that merely has the
+        // same name ("Goundam" with hint "Goundam cercle" is the town).
+        let hintable = filter != Filter::Any || p.feature_class != "A";
+        if filter == Filter::Any {
+            let (adj, label) = match p.feature_class.as_str() {
+                "P" => (0.0, "populated place"),
+                "A" => (-0.04, "admin unit"),
+                "L" => (-0.05, "locality/area"),
+                "S" => (-0.06, "site/building"),
+                _ => (-0.08, "natural or other feature"),
+            };
+            score += adj;
+            if explain {
+                why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
+            }
+            if let Some(d) = ctx.descriptor.as_deref() {
+                // Small: a populated place matched on an alternate name still wins.
+                if descriptor_fits(d, p) {
+                    score += 0.025;
+                    if explain {
+                        why.push(format!("a {d} may be at a {}", p.feature_code));
+                    }
                 }
             }
-            let mut score = base;
-            let mut why: Vec<String> = Vec::new();
+        } else {
             if explain {
-                why.push(how_text(g, p, posting, how));
+                why.push(format!(
+                    "admin unit ({}.{})",
+                    p.feature_class, p.feature_code
+                ));
             }
-            let mut contradicts = false;
-            // Hints locate the event; they do not promote an admin unit that merely has the
-            // same name ("Goundam" with hint "Goundam cercle" is the town).
-            let hintable = filter != Filter::Any || p.feature_class != "A";
-            if filter == Filter::Any {
-                let (adj, label) = match p.feature_class.as_str() {
-                    "P" => (0.0, "populated place"),
-                    "A" => (-0.04, "admin unit"),
-                    "L" => (-0.05, "locality/area"),
-                    "S" => (-0.06, "site/building"),
-                    _ => (-0.08, "natural or other feature"),
-                };
-                score += adj;
+        }
+        let seat = match p.feature_code.as_str() {
+            "PPLC" => 0.04,
+            "PPLA" => 0.03,
+            "PPLA2" => 0.02,
+            "PPLA3" | "PPLA4" => 0.01,
+            _ => 0.0,
+        };
+        if seat > 0.0 {
+            score += seat;
+            if explain {
+                why.push("admin seat".into());
+            }
+        }
+        if p.population > 0 && p.feature_class != "A" {
+            score += ((p.population as f64).log10() * 0.005).min(0.03);
+            if explain {
+                why.push(format!("population {}", p.population));
+            }
+        }
+        if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
+            let a1 = p.admin1_code.as_str();
+            if a1.is_empty() || a1 == "00" {
                 if explain {
-                    why.push(format!("{label} ({}.{})", p.feature_class, p.feature_code));
+                    why.push("admin1 unknown in gazetteer".into());
                 }
             } else {
-                if explain {
-                    why.push(format!(
-                        "admin unit ({}.{})",
-                        p.feature_class, p.feature_code
-                    ));
-                }
-            }
-            let seat = match p.feature_code.as_str() {
-                "PPLC" => 0.04,
-                "PPLA" => 0.03,
-                "PPLA2" => 0.02,
-                "PPLA3" | "PPLA4" => 0.01,
-                _ => 0.0,
-            };
-            if seat > 0.0 {
-                score += seat;
-                if explain {
-                    why.push("admin seat".into());
-                }
-            }
-            if p.population > 0 && p.feature_class != "A" {
-                score += ((p.population as f64).log10() * 0.005).min(0.03);
-                if explain {
-                    why.push(format!("population {}", p.population));
-                }
-            }
-            if let Some(h) = admin1_code.as_ref().filter(|_| hintable) {
-                let a1 = p.admin1_code.as_str();
-                if a1.is_empty() || a1 == "00" {
-                    if explain {
-                        why.push("admin1 unknown in gazetteer".into());
+                match vintage::agreement(a1, h) {
+                    vintage::Agreement::Exact => {
+                        score += 0.10;
+                        if explain {
+                            why.push("admin1 hint matches".into());
+                        }
                     }
-                } else {
-                    match vintage::agreement(a1, h) {
-                        vintage::Agreement::Exact => {
+                    vintage::Agreement::AllowingForVintage => match ctx.date {
+                        // On the hint's date the place was in the hinted region
+                        // (a place now in Ménaka, a pre-2016 "Gao" hint).
+                        Some(d) if vintage::code_on(a1, d) == h.as_str() => {
                             score += 0.10;
                             if explain {
-                                why.push("admin1 hint matches".into());
+                                why.push(format!(
+                                    "admin1 hint matches: on {d} the place was in that region"
+                                ));
                             }
                         }
-                        vintage::Agreement::AllowingForVintage => {
+                        // After the reform, a hint for the region a place was carved
+                        // out of matches only in the old frame.
+                        Some(d)
+                            if vintage::region_exists_on(a1, d)
+                                && a1 != h.as_str()
+                                && vintage::to_pre2016(a1) == h.as_str() =>
+                        {
+                            score += 0.04;
+                            if explain {
+                                why.push(format!(
+                                        "admin1 hint matches only in the pre-2016 frame: on {d} the place is in {a1}"
+                                    ));
+                            }
+                        }
+                        _ => {
                             score += 0.08;
                             if explain {
                                 why.push("admin1 hint matches allowing for the 2016 reform".into());
                             }
                         }
-                        vintage::Agreement::Disagree => {
-                            score -= 0.30;
-                            contradicts = true;
-                            if explain {
-                                why.push(format!("admin1 {a1} contradicts hint"));
-                            }
+                    },
+                    vintage::Agreement::Disagree => {
+                        score -= 0.30;
+                        contradicts = true;
+                        if explain {
+                            why.push(format!("admin1 {a1} contradicts hint"));
                         }
                     }
                 }
             }
-            if !ctx.admin2.is_empty() && hintable {
-                if !p.admin2_code.is_empty() {
-                    if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
-                        score += 0.08;
-                        if explain {
-                            why.push("admin2 hint matches".into());
-                        }
-                    } else {
-                        score -= 0.10;
-                        contradicts = true;
-                        if explain {
-                            why.push(format!("admin2 {} contradicts hint", p.admin2_code));
-                        }
+        }
+        if !ctx.admin2.is_empty() && hintable {
+            if !p.admin2_code.is_empty() {
+                if ctx.admin2.iter().any(|a| a.0 == p.admin2_code) {
+                    score += 0.08;
+                    if explain {
+                        why.push("admin2 hint matches".into());
                     }
                 } else {
-                    let (d, nm) = ctx
-                        .admin2
-                        .iter()
-                        .map(|a| (haversine_km(a.1, a.2, p.latitude, p.longitude), &a.3))
-                        .min_by(|a, b| a.0.total_cmp(&b.0))
-                        .unwrap_or((f64::MAX, &ctx.admin2[0].3));
-                    score += 0.06 * (1.0 - d / 100.0).max(0.0);
-                    if d > 150.0 {
-                        // Counts against a fuzzy match only (see below).
-                        contradicts = true;
-                    }
+                    score -= 0.10;
+                    contradicts = true;
                     if explain {
-                        why.push(format!("admin2 unknown; {d:.0} km from the {nm} point"));
+                        why.push(format!("admin2 {} contradicts hint", p.admin2_code));
                     }
                 }
-            }
-            if let Some((lat, lon, nm)) = near {
-                let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
-                let b = 0.10 * (1.0 - d / 250.0).max(0.0);
-                score += b;
+            } else {
+                let (d, nm) = ctx
+                    .admin2
+                    .iter()
+                    .map(|a| (haversine_km(a.1, a.2, p.latitude, p.longitude), &a.3))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .unwrap_or((f64::MAX, &ctx.admin2[0].3));
+                score += 0.06 * (1.0 - d / 100.0).max(0.0);
+                if d > 150.0 {
+                    // Counts against a fuzzy match only (see below).
+                    contradicts = true;
+                }
                 if explain {
-                    why.push(format!("{d:.0} km from {nm}"));
+                    why.push(format!("admin2 unknown; {d:.0} km from the {nm} point"));
                 }
             }
-            // Only a fuzzy match is disqualified by contradicting a hint; an exact name
-            // that GeoNames files under another region is kept (ranked lower) because
-            // border places are often coded differently by different sources.
-            let contradicts = contradicts && fuzzy;
-            Some((score, contradicts, why.join("; ")))
-        };
+        }
+        if let Some((lat, lon, nm)) = near {
+            let d = haversine_km(*lat, *lon, p.latitude, p.longitude);
+            let b = 0.10 * (1.0 - d / 250.0).max(0.0);
+            score += b;
+            if explain {
+                why.push(format!("{d:.0} km from {nm}"));
+            }
+        }
+        // Only a fuzzy match is disqualified by contradicting a hint; an exact name
+        // that GeoNames files under another region is kept (ranked lower) because
+        // border places are often coded differently by different sources.
+        let contradicts = contradicts && fuzzy;
+        Some((score, contradicts, why.join("; ")))
+    };
     let mut items: Vec<(Posting, f64, How)> = Vec::new();
     let postings_hit: Vec<Posting> = g
         .lookup_key(&key)
@@ -833,6 +947,7 @@ fn between(g: &Gazetteer, query: &str, x: &str, y: &str, hints: &Hints) -> Resol
                 a.place.name, a.place.id, b.place.name, b.place.id
             ),
             precision,
+            admin1_on_date: None,
         }],
         notes: vec!["phrase \"between X and Y\": midpoint, precision near".into()],
     }

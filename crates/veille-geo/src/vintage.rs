@@ -104,6 +104,45 @@ pub const MALI_REGIONS: &[Region] = &[
     },
 ];
 
+/// The day the 2016 frame took effect: the governors of Ménaka and Taoudénit were
+/// installed in January 2016 (the regions were created on paper by law in 2012, but
+/// administered as parts of Gao and Tombouctou until then). Before this day a place
+/// named "in the Ménaka region" was in the Gao region.
+pub const REFORM_2016_EFFECTIVE: (i32, u32, u32) = (2016, 1, 19);
+
+/// The effective date of the 2016 frame as a date.
+pub fn reform_2016_date() -> chrono::NaiveDate {
+    let (y, m, d) = REFORM_2016_EFFECTIVE;
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(chrono::NaiveDate::MIN)
+}
+
+/// The vintage in force on a date: [`PRE2016`] before the 2016 reform took effect,
+/// [`V2016`] from then on (the 2023 frame is not covered; see the module docs).
+pub fn vintage_on(date: chrono::NaiveDate) -> &'static str {
+    if date < reform_2016_date() {
+        PRE2016
+    } else {
+        V2016
+    }
+}
+
+/// True when the region with this GeoNames admin1 code existed on `date`
+/// (Ménaka and Taoudénit only from the 2016 reform; unknown codes are assumed to exist).
+pub fn region_exists_on(code: &str, date: chrono::NaiveDate) -> bool {
+    let created_2016 = CROSSWALK_2016.iter().any(|(new, _, _)| *new == code);
+    !created_2016 || date >= reform_2016_date()
+}
+
+/// The code a region had on `date`: a region created in 2016 maps, before the reform, to
+/// the pre-2016 region that contained it (Ménaka → Gao, Taoudénit → Tombouctou).
+pub fn code_on(code: &str, date: chrono::NaiveDate) -> &str {
+    if region_exists_on(code, date) {
+        code
+    } else {
+        to_pre2016(code)
+    }
+}
+
 /// The 2016 crosswalk as (code in 2016, containing code pre-2016, note).
 pub const CROSSWALK_2016: &[(&str, &str, &str)] = &[
     ("12070577", "09", "Ménaka split from Gao in the 2016 reform"),
@@ -231,6 +270,22 @@ mod tests {
         assert_eq!(region_code_for("Tombouctou region"), Some("08"));
         assert_eq!(region_code_for("04"), Some("04"));
         assert_eq!(region_code_for("Atlantis"), None);
+    }
+
+    #[test]
+    fn regions_by_date() {
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(vintage_on(d(2014, 5, 17)), PRE2016);
+        assert_eq!(vintage_on(d(2016, 1, 18)), PRE2016);
+        assert_eq!(vintage_on(d(2016, 1, 19)), V2016);
+        assert_eq!(vintage_on(d(2020, 6, 13)), V2016);
+        assert!(!region_exists_on("12070577", d(2014, 5, 17)));
+        assert!(region_exists_on("12070577", d(2018, 4, 27)));
+        assert!(region_exists_on("04", d(2001, 1, 1)));
+        assert_eq!(code_on("12070577", d(2014, 5, 17)), "09");
+        assert_eq!(code_on("12070575", d(2012, 4, 1)), "08");
+        assert_eq!(code_on("12070577", d(2019, 1, 1)), "12070577");
+        assert_eq!(code_on("04", d(2012, 4, 1)), "04");
     }
 
     #[test]

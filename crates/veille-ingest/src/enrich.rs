@@ -79,7 +79,8 @@ impl StandardEnricher {
 
 impl Enricher for StandardEnricher {
     fn enrich(&self, event: &mut Event) {
-        self.geo.enrich(&mut event.location);
+        self.geo
+            .enrich_on(&mut event.location, Some(event.date_start));
         for a in &mut event.actors {
             if a.actor_id.is_some() {
                 continue;
