@@ -518,10 +518,10 @@ async fn more_than_a_thousand_errors_are_capped_and_counted() {
     assert_eq!(store.count_events(&all()).await.unwrap(), 0);
 }
 
-/// 50,000 GED rows (the global sample repeated with fresh ids) through a SQLite store.
-/// Ignored by default (slow in debug builds); run with `--ignored` to time it.
+/// 12,000 GED rows (the global sample repeated with fresh ids) through a SQLite store:
+/// several import chunks, progress reported more than once, every row accounted for.
+/// (Speed is measured by `veille bench import`, not here.)
 #[tokio::test]
-#[ignore]
 async fn large_ged_file_imports_in_chunks() {
     let dir = tempfile::tempdir().unwrap();
     let store = sqlite(&dir, "big.db").await;
@@ -532,14 +532,13 @@ async fn large_ged_file_imports_in_chunks() {
     let p = dir.path().join("big.csv");
     let mut w = csv::Writer::from_path(&p).unwrap();
     w.write_record(&header).unwrap();
-    for i in 0..50_000usize {
+    for i in 0..12_000usize {
         let mut rec: Vec<String> = rows[i % rows.len()].iter().map(String::from).collect();
         rec[0] = format!("{}", 10_000_000 + i);
         w.write_record(&rec).unwrap();
     }
     w.flush().unwrap();
     drop(w);
-    let t = std::time::Instant::now();
     let mut calls = 0;
     let rep = import_file(
         store.as_ref(),
@@ -552,12 +551,11 @@ async fn large_ged_file_imports_in_chunks() {
     )
     .await
     .unwrap();
-    eprintln!(
-        "50,000 rows: {} created, {} rejected in {:.1}s ({} progress calls)",
-        rep.batch.rows_created,
-        rep.batch.rows_rejected,
-        t.elapsed().as_secs_f64(),
-        calls
+    assert_eq!(rep.batch.rows_created + rep.batch.rows_rejected, 12_000);
+    assert!(rep.batch.rows_created > 10_000, "{:?}", rep.batch);
+    assert!(calls > 1, "progress reported {calls} times");
+    assert_eq!(
+        store.count_events(&all()).await.unwrap(),
+        rep.batch.rows_created
     );
-    assert_eq!(rep.batch.rows_created + rep.batch.rows_rejected, 50_000);
 }
