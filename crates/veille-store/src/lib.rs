@@ -18,6 +18,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 use veille_model::{Event, EventType, ImportBatch, Revision};
 
+pub mod auth;
 mod common;
 mod engine;
 pub mod postgres;
@@ -31,8 +32,16 @@ pub use sqlite::{SqliteImportSession, SqliteStore};
 /// Any other `scheme://` is [`StoreError::UnsupportedUrl`] (with any password hidden).
 /// Migrations run in both cases.
 pub async fn open(url_or_path: &str) -> Result<Arc<dyn Store>> {
+    Ok(open_with_auth(url_or_path).await?.0)
+}
+
+pub use auth::{ApiToken, AuthError, AuthStore, Session, User};
+
+/// Opens a store (see [`open`]) together with its user and session side, for the server.
+pub async fn open_with_auth(url_or_path: &str) -> Result<(Arc<dyn Store>, Arc<dyn AuthStore>)> {
     if url_or_path.starts_with("postgres://") || url_or_path.starts_with("postgresql://") {
-        return Ok(Arc::new(PgStore::connect(url_or_path).await?));
+        let s = Arc::new(PgStore::connect(url_or_path).await?);
+        return Ok((s.clone(), s));
     }
     let path = match url_or_path.strip_prefix("sqlite://") {
         Some(p) => p,
@@ -41,7 +50,8 @@ pub async fn open(url_or_path: &str) -> Result<Arc<dyn Store>> {
         }
         None => url_or_path,
     };
-    Ok(Arc::new(SqliteStore::open(Path::new(path)).await?))
+    let s = Arc::new(SqliteStore::open(Path::new(path)).await?);
+    Ok((s.clone(), s))
 }
 
 /// Errors from the store.

@@ -90,3 +90,5 @@ crate::engine::impl_store!(
     65535,
     crate::common::Ph::Dollar
 );
+
+crate::auth::impl_auth_store!(PgStore, sqlx::Postgres);

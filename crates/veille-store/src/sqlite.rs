@@ -59,3 +59,5 @@ crate::engine::impl_store!(
     32766,
     crate::common::Ph::Question
 );
+
+crate::auth::impl_auth_store!(SqliteStore, sqlx::Sqlite);
