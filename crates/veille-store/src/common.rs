@@ -332,6 +332,15 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
     if !f.include_retracted {
         conds.push(format!("verification <> '{RETRACTED}'"));
     }
+    if let Some(max) = f.max_sensitivity {
+        // Codes come from the closed vocabulary, never from the caller's text.
+        let allowed: Vec<String> = veille_model::Sensitivity::ALL
+            .iter()
+            .filter(|s| **s <= max)
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        conds.push(format!("sensitivity IN ({})", allowed.join(", ")));
+    }
     if conds.is_empty() {
         String::new()
     } else {

@@ -137,6 +137,9 @@ pub struct EventFilter {
     pub text: Option<String>,
     /// Include retracted events (default: no).
     pub include_retracted: bool,
+    /// Only events at or below this sensitivity (the caller's clearance). `None`: all.
+    #[serde(default)]
+    pub max_sensitivity: Option<veille_model::Sensitivity>,
     /// At most this many events (default: all).
     pub limit: Option<u64>,
     /// Skip this many events first (ordering: date_start, then id).

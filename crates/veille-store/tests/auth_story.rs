@@ -7,7 +7,9 @@ mod common;
 
 use chrono::{Duration, Utc};
 use uuid::Uuid;
-use veille_store::{ApiToken, AuthError, AuthStore, PgStore, Session, SqliteStore};
+use veille_store::{
+    ApiToken, AuthError, AuthStore, EventFilter, PgStore, Session, SqliteStore, Store,
+};
 
 async fn story(a: &dyn AuthStore) {
     let u = a
@@ -103,6 +105,57 @@ async fn story(a: &dyn AuthStore) {
         0
     );
     assert_eq!(a.list_users().await.unwrap().len(), 1);
+}
+
+/// Every read path filters by the caller's clearance in SQL (so counts and pages agree).
+async fn sensitivity_story(st: &dyn Store) {
+    use veille_model::{Event, Sensitivity, SubEventType};
+    let mut ids = Vec::new();
+    for (i, s) in Sensitivity::ALL.iter().enumerate() {
+        let mut e = Event::new(
+            common::day(2020, 6, 1 + i as u32),
+            SubEventType::Attack,
+            "MLI",
+            "t",
+            common::t0(),
+        );
+        e.id = common::id(100 + i as u128);
+        e.sensitivity = *s;
+        st.create_event(&e, "t", None).await.unwrap();
+        ids.push(e.id);
+    }
+    for (max, n) in [
+        (Sensitivity::Public, 1u64),
+        (Sensitivity::Restricted, 2),
+        (Sensitivity::Confidential, 3),
+        (Sensitivity::StrictlyConfidential, 4),
+    ] {
+        let f = EventFilter {
+            max_sensitivity: Some(max),
+            ..EventFilter::default()
+        };
+        assert_eq!(st.count_events(&f).await.unwrap(), n, "{max:?}");
+        let listed = st.list_events(&f).await.unwrap();
+        assert_eq!(listed.len() as u64, n);
+        assert!(listed.iter().all(|e| e.sensitivity <= max));
+    }
+    assert_eq!(st.count_events(&EventFilter::default()).await.unwrap(), 4);
+}
+
+#[tokio::test]
+async fn sqlite_sensitivity_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&dir.path().join("s.db")).await.unwrap();
+    sensitivity_story(&s).await;
+}
+
+#[tokio::test]
+async fn postgres_sensitivity_filter() {
+    let Some(url) = common::pg_url() else { return };
+    let schema = format!("vt_sens_{}", std::process::id());
+    let s = PgStore::connect_in_schema(&url, &schema).await.unwrap();
+    sensitivity_story(&s).await;
+    s.drop_schema().await.unwrap();
 }
 
 #[tokio::test]
