@@ -57,6 +57,7 @@ impl FilterArgs {
             include_retracted: self.include_retracted,
             limit: None,
             offset: None,
+            ..EventFilter::default()
         })
     }
 }

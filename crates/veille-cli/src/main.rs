@@ -8,6 +8,7 @@ mod events;
 mod io;
 mod output;
 mod place;
+mod serve;
 mod synth;
 
 use anyhow::Result;
@@ -64,6 +65,11 @@ enum Command {
     /// Actors: show, resolve, genealogy, edit the registry.
     #[command(subcommand)]
     Actor(actor::ActorCommand),
+    /// Serve the HTTP API (and its reference at /api/docs).
+    Serve(serve::ServeArgs),
+    /// Users of the server: add, passwd, role, disable, list, token.
+    #[command(subcommand)]
+    User(serve::UserCommand),
 }
 
 /// Options every subcommand may read.
@@ -149,6 +155,8 @@ fn main() -> std::process::ExitCode {
             Command::Bench(c) => bench::run(c, &global).await,
             Command::Place(c) => place::run(c, &global).await,
             Command::Actor(c) => actor::run(c, &global).await,
+            Command::Serve(a) => serve::serve(a, &global).await,
+            Command::User(c) => serve::user(c, &global).await,
         }
     });
     match result {

@@ -76,6 +76,18 @@ pub async fn export(
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, IngestError> {
+    export_mapped(store, filter, format, out, &|_| {}).await
+}
+
+/// [`export`], passing each event through `redact` before it is written (the server
+/// blurs victim locations for roles that may not see them).
+pub async fn export_mapped(
+    store: &dyn Store,
+    filter: &EventFilter,
+    format: ExportFormat,
+    out: &mut dyn Write,
+    redact: &(dyn Fn(&mut Event) + Sync),
+) -> Result<u64, IngestError> {
     let mut w = match format {
         ExportFormat::VeilleCsv => Writer::Veille(VeilleCsvWriter::new(out)?),
         ExportFormat::GeoJson => Writer::GeoJson(GeoJsonWriter::new(out)?),
@@ -96,8 +108,9 @@ pub async fn export(
         page_filter.limit = Some(want);
         let page = store.list_events(&page_filter).await?;
         let n = page.len() as u64;
-        for e in &page {
-            w.write(e)?;
+        for mut e in page {
+            redact(&mut e);
+            w.write(&e)?;
         }
         written += n;
         if n < want {

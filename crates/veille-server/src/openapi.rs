@@ -1,0 +1,252 @@
+//! The OpenAPI 3.1 document (`/api/openapi.json`) and a readable API page
+//! (`/api/docs`), both built from [`ROUTES`], the one list of endpoints. The page is
+//! plain server-rendered HTML: no CDN, no script. A test requests every listed route and
+//! fails if the router does not know it.
+
+use crate::error::CODES;
+use axum::response::Html;
+use axum::Json;
+use serde_json::{json, Value};
+
+/// One endpoint: method, path (OpenAPI template), summary, permission needed.
+pub struct Route {
+    /// HTTP method, lower case.
+    pub method: &'static str,
+    /// Path template, e.g. `/api/events/{id}`.
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// The permission (or "public", "session").
+    pub access: &'static str,
+}
+
+const FILTERS: &[(&str, &str)] = &[
+    (
+        "date_from",
+        "events ending on or after this day (YYYY-MM-DD)",
+    ),
+    (
+        "date_to",
+        "events starting on or before this day (YYYY-MM-DD)",
+    ),
+    ("country", "ISO3 country code"),
+    ("admin1", "admin1 (region) name"),
+    ("event_type", "ACLED event type code or label"),
+    ("actor", "actor name substring"),
+    ("q", "free-text search"),
+    ("limit", "page size"),
+    ("offset", "offset"),
+];
+
+/// Every endpoint of the API.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "get",
+        path: "/healthz",
+        summary: "Liveness: the process answers",
+        access: "public",
+    },
+    Route {
+        method: "get",
+        path: "/readyz",
+        summary: "Readiness: the database answers",
+        access: "public",
+    },
+    Route {
+        method: "get",
+        path: "/api/openapi.json",
+        summary: "This document",
+        access: "public",
+    },
+    Route {
+        method: "get",
+        path: "/api/docs",
+        summary: "The API reference as a page",
+        access: "public",
+    },
+    Route {
+        method: "post",
+        path: "/api/login",
+        summary: "Log in; sets the session cookie and returns the CSRF token",
+        access: "public",
+    },
+    Route {
+        method: "post",
+        path: "/api/logout",
+        summary: "End the session",
+        access: "session",
+    },
+    Route {
+        method: "get",
+        path: "/api/me",
+        summary: "The caller, role, permissions and clearance",
+        access: "session",
+    },
+    Route {
+        method: "post",
+        path: "/api/tokens",
+        summary: "Issue a scoped API token (shown once)",
+        access: "users:manage",
+    },
+    Route {
+        method: "get",
+        path: "/api/events",
+        summary: "List and search events (paged; within clearance)",
+        access: "events:read",
+    },
+    Route {
+        method: "post",
+        path: "/api/events",
+        summary: "Create an event",
+        access: "events:write",
+    },
+    Route {
+        method: "get",
+        path: "/api/events/{id}",
+        summary: "One event by UUID or external id (ged:123)",
+        access: "events:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/events/{id}/history",
+        summary: "An event's revisions",
+        access: "events:history",
+    },
+    Route {
+        method: "post",
+        path: "/api/events/{id}/retract",
+        summary: "Retract an event (reason required)",
+        access: "events:retract",
+    },
+    Route {
+        method: "get",
+        path: "/api/map/events.geojson",
+        summary: "Event points for the map",
+        access: "events:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/export/{name}",
+        summary: "Export: events.csv, events.geojson, events.hxl.csv, events.acled.csv",
+        access: "export",
+    },
+    Route {
+        method: "get",
+        path: "/api/public/events.geojson",
+        summary: "Published map: public records, victim locations blurred to admin2",
+        access: "public",
+    },
+];
+
+fn operation(r: &Route) -> Value {
+    let mut params: Vec<Value> = Vec::new();
+    for seg in r.path.split('/') {
+        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            params.push(
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
+            );
+        }
+    }
+    if r.method == "get"
+        && (r.path == "/api/events" || r.path.ends_with(".geojson") || r.path.contains("export"))
+    {
+        for (n, d) in FILTERS {
+            params.push(json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}));
+        }
+    }
+    let mut op = json!({
+        "summary": r.summary,
+        "description": format!("Access: {}", r.access),
+        "parameters": params,
+        "responses": {
+            "200": {"description": "OK"},
+            "4XX": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "5XX": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        }
+    });
+    if r.method == "post" {
+        op["requestBody"] = json!({"required": r.path != "/api/logout", "content": {"application/json": {"schema": {"type": "object"}}}});
+    }
+    op
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in ROUTES {
+        let entry = paths.entry(r.path).or_insert_with(|| json!({}));
+        entry[r.method] = operation(r);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "veille API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Early warning and protection of civilians. Sessions (cookie + X-CSRF-Token on unsafe requests) or API tokens (Authorization: Bearer). Every read is limited to the caller's clearance.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string", "enum": CODES.iter().map(|c| c.0).collect::<Vec<_>>()},
+                            "message": {"type": "string"}
+                        }
+                    }}
+                }
+            },
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+                "token": {"type": "http", "scheme": "bearer"}
+            }
+        }
+    })
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<Value> {
+    Json(document())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /api/docs`: the reference as one self-contained page.
+pub async fn docs_page() -> Html<String> {
+    let mut rows = String::new();
+    for r in ROUTES {
+        rows.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            r.method.to_uppercase(),
+            esc(r.path),
+            esc(r.summary),
+            esc(r.access)
+        ));
+    }
+    let mut codes = String::new();
+    for (c, d) in CODES {
+        codes.push_str(&format!(
+            "<tr><td><code>{c}</code></td><td>{}</td></tr>\n",
+            esc(d)
+        ));
+    }
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>veille API</title>\
+<style>body{{font:15px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}\
+table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}</style>\
+<h1>veille API {}</h1><p>Machine-readable: <a href=\"/api/openapi.json\">/api/openapi.json</a>. \
+Errors are <code>{{\"error\":{{\"code\":…,\"message\":…}}}}</code>.</p>\
+<h2>Endpoints</h2><table><tr><th>method</th><th>path</th><th>what</th><th>access</th></tr>{rows}</table>\
+<h2>Error codes</h2><table>{codes}</table></html>",
+        env!("CARGO_PKG_VERSION")
+    ))
+}
