@@ -35,6 +35,13 @@ pub struct DemoArgs {
     /// Where to write the demo database (replaced if it exists).
     #[arg(long, default_value = "veille-demo.db")]
     out: PathBuf,
+    /// Then serve the demo database, with a new admin account whose one-time password
+    /// is printed.
+    #[arg(long)]
+    serve: bool,
+    /// Address to serve on (with --serve).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
 }
 
 /// The shipped geography (Mali gazetteer and boundaries), loaded once.
@@ -149,5 +156,39 @@ pub async fn run(args: DemoArgs, global: &Global) -> Result<()> {
         "\nData: UCDP GED 23.1 and Candidate 26.0.7 (Sundberg & Melander 2013, JPR 50(4)), CC BY 4.0; {}.",
         veille_geo::GEONAMES_ATTRIBUTION
     );
+    if args.serve {
+        serve_demo(&db, &args.addr, global).await?;
+    }
     Ok(())
+}
+
+/// `veille demo --serve`: an admin account with a one-time password, then the server.
+async fn serve_demo(db: &str, addr: &str, global: &Global) -> Result<()> {
+    let (_, auth) = veille_store::open_with_auth(db).await?;
+    let password = veille_server::auth::random_secret()[..20].to_string();
+    let hash = veille_server::auth::hash_password(&password)?;
+    auth.create_user(
+        "admin",
+        veille_server::Role::Admin.code(),
+        "en",
+        &hash,
+        "demo",
+    )
+    .await?;
+    println!(
+        "
+web: user admin, one-time password {password} (change it: veille --db {db} user passwd admin)"
+    );
+    let g = Global {
+        database: db.to_string(),
+        ..global.clone()
+    };
+    crate::serve::serve(
+        crate::serve::ServeArgs {
+            addr: addr.to_string(),
+            insecure_cookies: true,
+        },
+        &g,
+    )
+    .await
 }
