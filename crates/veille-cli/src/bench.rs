@@ -20,6 +20,8 @@ pub enum BenchCommand {
     /// One measurement (run by `bench import` in a child process).
     #[command(hide = true)]
     ImportOne(ImportOne),
+    /// API latency (p50/p95/p99) and throughput of the dashboard's calls under load.
+    Api(crate::bench_api::ApiBench),
 }
 
 /// `veille bench import` arguments.
@@ -114,6 +116,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
             println!("{}", serde_json::to_string(&m)?);
             Ok(())
         }
+        BenchCommand::Api(a) => crate::bench_api::run(a, global).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod actor;
 mod bench;
+mod bench_api;
 mod demo;
 mod events;
 mod io;
