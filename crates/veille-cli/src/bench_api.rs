@@ -57,6 +57,9 @@ pub struct CallStats {
     pub p99_ms: f64,
 }
 
+/// Builds the request path of the i-th request of a call type.
+type PathFn = Arc<dyn Fn(usize) -> String + Send + Sync>;
+
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -130,24 +133,24 @@ async fn measure(
     let last = (month + chrono::Duration::days(31))
         .format("%Y-%m-01")
         .to_string();
-    let calls: Vec<(&str, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
+    let calls: Vec<(&str, PathFn)> = vec![
         (
             "map: region + month",
-            Box::new(move |_| {
+            Arc::new(move |_| {
                 format!("/api/map/events.geojson?admin1=Mopti&date_from={first}&date_to={last}")
             }),
         ),
         (
             "events table page",
-            Box::new(|i| format!("/api/events?limit=50&offset={}", (i * 50) % 5000)),
+            Arc::new(|i| format!("/api/events?limit=50&offset={}", (i * 50) % 5000)),
         ),
         ("event page", {
             let ids = ids.clone();
-            Box::new(move |i| format!("/api/events/{}", ids[i % ids.len()]))
+            Arc::new(move |i| format!("/api/events/{}", ids[i % ids.len()]))
         }),
         (
             "search",
-            Box::new(|i| {
+            Arc::new(|i| {
                 let q = ["ogossagou", "mopti", "jnim", "bankass", "famas"][i % 5];
                 format!("/api/events?q={q}&limit=50")
             }),
@@ -158,7 +161,6 @@ async fn measure(
         .build()?;
     let mut out = Vec::new();
     for (call, path) in calls {
-        let path: Arc<dyn Fn(usize) -> String + Send + Sync> = Arc::from(path);
         let deadline = Instant::now() + Duration::from_secs(a.seconds);
         let t0 = Instant::now();
         let mut tasks = Vec::new();
