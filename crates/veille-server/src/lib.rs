@@ -13,6 +13,7 @@ pub mod events;
 pub mod openapi;
 pub mod privacy;
 pub mod roles;
+pub mod ui;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
@@ -191,6 +192,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/map/events.geojson", get(events::map))
         .route("/api/export/{name}", get(events::export))
         .route("/api/public/events.geojson", get(events::public_map))
+        .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
