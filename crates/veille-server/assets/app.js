@@ -1,6 +1,7 @@
 // veille web UI: a single-page app in plain JavaScript (no build step).
 // Rule: everything that comes from the server or a user is put in the page as text
-// (textContent / text nodes via el()), never as HTML. There is no innerHTML here.
+// (textContent / text nodes via el()), never parsed as HTML; a unit test in ui.rs
+// rejects the HTML-writing DOM sinks in this file.
 "use strict";
 (function () {
   const I18N = window.VEILLE_I18N;
@@ -27,7 +28,7 @@
         else n.setAttribute(k, v === true ? "" : String(v));
       }
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === undefined || c === null || c === false) continue;
       n.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -201,7 +202,7 @@
       el("div", { class: "map-wrap" }, mapDiv, legend));
     app.appendChild(root);
     if (state.map) { state.map.remove(); state.map = null; }
-    const map = L.map(mapDiv, { zoomSnap: 0.25, preferCanvas: false, attributionControl: true });
+    const map = L.map(mapDiv, { zoomSnap: 0.25, minZoom: 4, maxZoom: 14, preferCanvas: false, attributionControl: true });
     state.map = map;
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Natural Earth · UCDP GED · veille");
@@ -337,6 +338,11 @@
       el("thead", null, el("tr", null, headers.map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", null, rows.map((r) => el("tr", null, r.map((c) => el("td", null, c instanceof Node ? c : String(c === undefined || c === null ? "" : c))))))));
   }
+  function changeList(changes) {
+    const ul = el("ul", { class: "changes" }, changes.map((c) => el("li", null,
+      c.field + ": " + JSON.stringify(c.before) + " → " + JSON.stringify(c.after))));
+    return changes.length > 4 ? el("details", null, el("summary", null, changes.length + " " + t("event.fields")), ul) : ul;
+  }
   async function viewEvent(id) {
     const root = el("section", { class: "event-view" }, el("p", { class: "muted" }, t("loading")));
     app.appendChild(root);
@@ -400,8 +406,7 @@
         const revs = await api("GET", "/api/events/" + encodeURIComponent(e.id) + "/history");
         hist.appendChild(table([t("event.seq"), t("event.action"), t("event.by"), t("event.at"), t("event.reason"), t("event.changes")],
           revs.map((r) => [r.seq, human(r.action), r.by, r.at, r.reason,
-            el("ul", { class: "changes" }, (r.changes || []).map((c) => el("li", null,
-              c.field + ": " + JSON.stringify(c.before) + " → " + JSON.stringify(c.after))))])));
+            changeList(r.changes || [])])));
       } catch (err) { hist.appendChild(errorBox(err)); }
     } else {
       hist.appendChild(el("p", { class: "muted" }, t("event.no_history")));

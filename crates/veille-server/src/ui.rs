@@ -393,6 +393,64 @@ mod tests {
         }
     }
 
+    fn asset_text(path: &str) -> &'static str {
+        std::str::from_utf8(ASSETS.iter().find(|a| a.path == path).unwrap().bytes).unwrap()
+    }
+
+    /// The `"key":` names of one language block of i18n.js.
+    fn keys(block: &str) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for part in block.split('"').collect::<Vec<_>>().windows(2) {
+            let (k, after) = (part[0], part[1]);
+            if after.trim_start().starts_with(':')
+                && k.contains('.')
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+            {
+                out.insert(k.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn english_and_french_have_the_same_strings() {
+        let src = asset_text("i18n.js");
+        let en_at = src.find("en: {").unwrap();
+        let fr_at = src.find("fr: {").unwrap();
+        let end = src.find("window.VEILLE_TYPES").unwrap();
+        let en = keys(&src[en_at..fr_at]);
+        let fr = keys(&src[fr_at..end]);
+        assert!(en.len() > 50, "{}", en.len());
+        assert_eq!(en, fr);
+        // Every key the app asks for exists.
+        let app = asset_text("app.js");
+        for piece in app.split("t(\"").skip(1) {
+            let key = piece.split('"').next().unwrap();
+            if key.contains('.') {
+                assert!(en.contains(key), "app.js uses unknown string {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_app_never_writes_html_from_strings() {
+        for path in ["app.js", "i18n.js"] {
+            let src = asset_text(path);
+            for sink in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+                "eval(",
+            ] {
+                assert!(!src.contains(sink), "{path} uses {sink}");
+            }
+        }
+        let page = asset_text("index.html");
+        assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+
     #[test]
     fn admin1_layer_names_match_the_gazetteer_names_events_carry() {
         let doc = admin1_geojson().unwrap();
