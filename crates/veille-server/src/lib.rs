@@ -195,6 +195,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))
+        // gzip for JSON, GeoJSON and CSV answers (field offices are on 3G or satellite);
+        // the UI's assets arrive pre-compressed and are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

@@ -235,3 +235,54 @@ async fn first_load_fixed_assets_fit_the_budget() {
     );
     assert!(total < 1_500_000, "{total} bytes");
 }
+
+/// API answers (JSON, GeoJSON) are gzipped for clients that accept it; the UI's
+/// pre-compressed assets are compressed exactly once.
+#[tokio::test]
+async fn api_answers_are_gzipped_once() {
+    use std::io::Read as _;
+    let s = start().await;
+    let c = client();
+    for p in ["/api/openapi.json", "/api/public/events.geojson"] {
+        let r = c
+            .get(format!("{}{p}", s.base))
+            .header(ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{p}");
+        assert_eq!(r.headers()[CONTENT_ENCODING], "gzip", "{p}");
+        let body = r.bytes().await.unwrap();
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(v.is_object(), "{p}");
+    }
+    let plain = c
+        .get(format!("{}/assets/app.js", s.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let gz = c
+        .get(format!("{}/assets/app.js", s.base))
+        .header(ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        gz.headers().get_all(CONTENT_ENCODING).iter().count(),
+        1,
+        "one Content-Encoding"
+    );
+    let gz = gz.bytes().await.unwrap();
+    let mut once = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut once)
+        .unwrap();
+    assert_eq!(once, plain.to_vec(), "decompressing once gives the file");
+}
