@@ -6,7 +6,7 @@
 //! first-load transfer size is read from the browser's Resource Timing. Screenshots go to
 //! `target/browser-artifacts/` (or `$VEILLE_BROWSER_ARTIFACTS`).
 //!
-//! Without Chromium the test prints `skipped: no chromium` and returns, unless
+//! `VEILLE_CHROMIUM` names another executable. Without Chromium the test prints `skipped: no chromium` and returns, unless
 //! `VEILLE_REQUIRE_BROWSER=1`, where it fails.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -25,17 +25,16 @@ const PASSWORD: &str = "correct horse battery";
 const NOTE: &str =
     "Témoin: <script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> fin";
 
+/// `$VEILLE_CHROMIUM` when set (and only it), else Debian's `/usr/bin/chromium`.
 fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var("VEILLE_CHROMIUM").unwrap_or_default(),
-        "/usr/bin/chromium".into(),
-        "/usr/bin/chromium-browser".into(),
-    ];
-    candidates
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    let candidates: Vec<PathBuf> = match std::env::var("VEILLE_CHROMIUM") {
+        Ok(p) if !p.trim().is_empty() => vec![PathBuf::from(p)],
+        _ => vec![
+            "/usr/bin/chromium".into(),
+            "/usr/bin/chromium-browser".into(),
+        ],
+    };
+    candidates.into_iter().find(|p| p.is_file())
 }
 
 fn artifacts() -> PathBuf {
