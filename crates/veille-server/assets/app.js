@@ -84,6 +84,8 @@
     return data;
   }
   function errorBox(e) {
+    // A session opened in another tab has no CSRF token here: reading works, writing asks to sign in again.
+    if (e instanceof ApiError && e.code === "csrf_failed") return el("p", { class: "error", role: "alert" }, t("error.csrf"));
     const msg = e instanceof ApiError ? e.code + ": " + e.message : String(e && e.message ? e.message : e);
     return el("p", { class: "error", role: "alert" }, t("error.generic") + " — " + msg);
   }
@@ -280,7 +282,7 @@
       filterForm(query, true, (p) => { location.hash = "#/events?" + qs(p); }));
     app.appendChild(root);
     const exportLink = el("a", { class: "button", id: "export-csv", href: "/api/export/events.csv?" + qs(params), download: "" }, t("table.export"));
-    root.appendChild(el("div", { class: "toolbar" }, exportLink));
+    if (can("export")) root.appendChild(el("div", { class: "toolbar" }, exportLink));
     try {
       const page = await api("GET", "/api/events?" + qs(Object.assign({}, params, { limit, offset })));
       const items = page.items.slice();

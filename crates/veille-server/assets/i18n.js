@@ -42,6 +42,7 @@ window.VEILLE_I18N = {
     "placeholder.title": "Not available yet",
     "placeholder.body": "This screen needs server endpoints that this veille build does not have yet. Nothing here is invented: it will show real data once the endpoints exist.",
     "error.generic": "Something went wrong", "error.session": "Your session has ended; sign in again.",
+    "error.csrf": "This tab cannot make changes (the session was opened in another tab): log out and sign in again here.",
     "loading": "Loading…",
   },
   fr: {
@@ -85,6 +86,7 @@ window.VEILLE_I18N = {
     "placeholder.title": "Pas encore disponible",
     "placeholder.body": "Cet écran a besoin de services du serveur que cette version de veille n'a pas encore. Rien n'est inventé ici : il affichera des données réelles quand ces services existeront.",
     "error.generic": "Une erreur s'est produite", "error.session": "Votre session a expiré ; reconnectez-vous.",
+    "error.csrf": "Cet onglet ne peut pas enregistrer de modifications (session ouverte dans un autre onglet) : déconnectez-vous puis reconnectez-vous ici.",
     "loading": "Chargement…",
   },
 };
