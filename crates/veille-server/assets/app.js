@@ -8,7 +8,10 @@
   const TYPES = window.VEILLE_TYPES;
   const SUBTYPES = window.VEILLE_SUBTYPES;
   const state = { me: null, csrf: null, lang: "en", map: null };
-  const app = document.getElementById("app");
+  const main = document.getElementById("app");
+  // The current view's container: each route gets a fresh one, so a slower, older view
+  // that finishes late only fills its own detached container.
+  let app = main;
 
   // ---- helpers -------------------------------------------------------------
   function t(key, vars) {
@@ -492,7 +495,9 @@
     const { parts, query } = parseHash();
     if (!state.me && parts[0] !== "login") { location.hash = "#/login"; return; }
     if (state.map && parts[0] !== "map") { state.map.remove(); state.map = null; }
-    clear(app);
+    app = el("div", { class: "view" });
+    clear(main);
+    main.appendChild(app);
     renderChrome();
     const name = parts[0] || "map";
     try {
@@ -509,6 +514,7 @@
     } catch (e) {
       if (my === routing) app.appendChild(errorBox(e));
     }
+    if (my !== routing) return; // a newer route took over meanwhile
     document.body.setAttribute("data-view", name);
     document.body.setAttribute("data-ready", String(my));
   }

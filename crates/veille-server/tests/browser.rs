@@ -12,6 +12,7 @@
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use chromiumoxide::cdp::browser_protocol::network::{EmulateNetworkConditionsParams, EnableParams};
 use chromiumoxide::page::ScreenshotParams;
 use chromiumoxide::Page;
 use futures::StreamExt;
@@ -85,7 +86,9 @@ async fn wait_for(page: &Page, what: &str, cond: &str) {
     }
 }
 
+/// Goes to a route and waits until that route (not an earlier one) has rendered.
 async fn go(page: &Page, hash: &str, view: &str) {
+    let before = js(page, "return document.body.dataset.ready || '';").await;
     js(
         page,
         &format!("location.hash = {}; return 1;", serde_json::json!(hash)),
@@ -94,7 +97,9 @@ async fn go(page: &Page, hash: &str, view: &str) {
     wait_for(
         page,
         view,
-        &format!("document.body.dataset.view === '{view}' && document.body.dataset.ready"),
+        &format!(
+            "document.body.dataset.view === '{view}' && document.body.dataset.ready !== {before}"
+        ),
     )
     .await;
 }
@@ -171,9 +176,19 @@ async fn analyst_session_in_a_real_browser() {
     .await
     .unwrap();
 
+    // The first load runs over an emulated field link: 256 kbit/s each way, 300 ms latency.
+    page.execute(EnableParams::default()).await.unwrap();
+    page.execute(EmulateNetworkConditionsParams::new(
+        false, 300.0, 32_000.0, 32_000.0,
+    ))
+    .await
+    .unwrap();
+
     // 1. The app asks for a login.
+    let t_page = Instant::now();
     page.goto(format!("{base}/")).await.unwrap();
     wait_for(&page, "login form", "document.querySelector('#login-form')").await;
+    let login_ready = t_page.elapsed();
     shot(&page, "01-login.png").await;
 
     // 2. Log in by typing, as a person would.
@@ -195,6 +210,7 @@ async fn analyst_session_in_a_real_browser() {
         .type_str(PASSWORD)
         .await
         .unwrap();
+    let t_map = Instant::now();
     page.find_element("#login-submit")
         .await
         .unwrap()
@@ -207,6 +223,15 @@ async fn analyst_session_in_a_real_browser() {
         "document.querySelector('#map-status[data-count]') && document.querySelectorAll('.leaflet-overlay-pane path').length >= 9",
     )
     .await;
+    let map_ready = t_map.elapsed();
+    println!(
+        "at 256 kbit/s, 300 ms: login page ready in {:.1} s, map ready {:.1} s after sign-in",
+        login_ready.as_secs_f64(),
+        map_ready.as_secs_f64()
+    );
+    page.execute(EmulateNetworkConditionsParams::new(false, 0.0, -1.0, -1.0))
+        .await
+        .unwrap();
     // The user's language is French.
     let nav = js(&page, "return document.querySelector('#nav').innerText;").await;
     assert!(nav.as_str().unwrap().contains("Carte"), "{nav}");
