@@ -9,6 +9,10 @@
 //! `VEILLE_CHROMIUM` names another executable. Without Chromium the test prints `skipped: no chromium` and returns, unless
 //! `VEILLE_REQUIRE_BROWSER=1`, where it fails.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+// `Network.emulateNetworkConditions` is deprecated in the newest protocol in favour of
+// `emulateNetworkConditionsByRule`, which older Debian Chromium builds lack; the old
+// command works on both.
+#![allow(deprecated)]
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
