@@ -378,7 +378,38 @@ async fn analyst_session_in_a_real_browser() {
         export,
         serde_json::json!("/api/export/events.csv?actor=Ambassagou")
     );
+    // The link downloads the same filter as CSV, with this session.
+    let csv = js(
+        &page,
+        "const r = await fetch(document.querySelector('#export-csv').getAttribute('href'));
+         return [r.status, r.headers.get('content-type'), await r.text()];",
+    )
+    .await;
+    assert_eq!(csv[0], serde_json::json!(200), "{csv}");
+    assert_eq!(csv[1], serde_json::json!("text/csv; charset=utf-8"));
+    let text = csv[2].as_str().unwrap();
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "header and the one matching event: {text}"
+    );
+    assert!(text.contains("Ogossagou"), "{text}");
     shot(&page, "04-table.png").await;
+
+    // Screens whose endpoints do not exist yet say so, in the user's language.
+    go(&page, "#/review", "review").await;
+    let placeholder = js(
+        &page,
+        "return document.querySelector('.placeholder').innerText;",
+    )
+    .await;
+    assert!(
+        placeholder
+            .as_str()
+            .unwrap()
+            .contains("Pas encore disponible"),
+        "{placeholder}"
+    );
 
     // 6. The event page: every field, the source grade, history, and the note as text.
     go(&page, &format!("#/event/{id}"), "event").await;
