@@ -40,7 +40,12 @@
   function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); }
   function typeLabel(code) { return TYPES[code] ? TYPES[code][state.lang] || TYPES[code].en : (code || ""); }
   function typeColor(code) { return TYPES[code] ? TYPES[code].color : "#333"; }
-  function human(code) { return (code || "").replace(/_/g, " "); }
+  // A codebook value as words: the French label when the UI is French, else the code spaced.
+  function human(code) {
+    const fr = window.VEILLE_LABELS_FR || {};
+    if (state.lang === "fr" && code && fr[code]) return fr[code];
+    return String(code || "").replace(/_/g, " ");
+  }
   function can(p) { return !!(state.me && state.me.permissions.indexOf(p) >= 0); }
   function uuid4() {
     const b = new Uint8Array(16);
@@ -386,13 +391,13 @@
     root.appendChild(el("h2", null, t("event.actors")));
     root.appendChild((e.actors || []).length ? table(
       [t("table.actors"), t("event.role"), t("event.side"), t("event.attribution"), t("event.inter"), "id"],
-      e.actors.map((a) => [a.name, a.role, a.side, a.attribution, human(a.inter_code), a.actor_id])) : el("p", { class: "muted" }, t("event.none")));
+      e.actors.map((a) => [a.name, human(a.role), a.side, human(a.attribution), human(a.inter_code), a.actor_id])) : el("p", { class: "muted" }, t("event.none")));
     root.appendChild(el("h2", null, t("event.casualties")));
     const crow = [];
     for (const [fig, v] of Object.entries(e.casualties || {})) {
       if (!v) continue;
-      if (v.total) crow.push([fig, "total", v.total.low, v.total.best, v.total.high]);
-      for (const [cat, c] of Object.entries(v.by_category || {})) crow.push([fig, human(cat), c.low, c.best, c.high]);
+      if (v.total) crow.push([human(fig), human("total"), v.total.low, v.total.best, v.total.high]);
+      for (const [cat, c] of Object.entries(v.by_category || {})) crow.push([human(fig), human(cat), c.low, c.best, c.high]);
     }
     root.appendChild(crow.length ? table([t("event.figure"), t("event.category"), t("event.low"), t("event.best"), t("event.high")], crow)
       : el("p", { class: "muted" }, t("event.none")));
