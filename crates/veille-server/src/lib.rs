@@ -13,6 +13,7 @@ pub mod events;
 pub mod openapi;
 pub mod privacy;
 pub mod roles;
+pub mod ui;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
@@ -191,8 +192,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/map/events.geojson", get(events::map))
         .route("/api/export/{name}", get(events::export))
         .route("/api/public/events.geojson", get(events::public_map))
+        .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))
+        // gzip for JSON, GeoJSON and CSV answers (field offices are on 3G or satellite);
+        // the UI's assets arrive pre-compressed and are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

@@ -136,6 +136,12 @@ pub const ROUTES: &[Route] = &[
         summary: "Published map: public records, victim locations blurred to admin2",
         access: "public",
     },
+    Route {
+        method: "get",
+        path: "/api/boundaries/admin1.geojson",
+        summary: "Basemap: the shipped admin1 polygons (Natural Earth), named as events name them",
+        access: "public",
+    },
 ];
 
 fn operation(r: &Route) -> Value {
@@ -149,6 +155,7 @@ fn operation(r: &Route) -> Value {
     }
     if r.method == "get"
         && (r.path == "/api/events" || r.path.ends_with(".geojson") || r.path.contains("export"))
+        && !r.path.starts_with("/api/boundaries")
     {
         for (n, d) in FILTERS {
             params.push(json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}));
