@@ -20,6 +20,9 @@ pub enum BenchCommand {
     /// One measurement (run by `bench import` in a child process).
     #[command(hide = true)]
     ImportOne(ImportOne),
+    /// Rollup build, incremental rollup update and full-country threat assessment with N
+    /// synthetic events loaded.
+    Protect(crate::backtest::ProtectBench),
 }
 
 /// `veille bench import` arguments.
@@ -114,6 +117,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
             println!("{}", serde_json::to_string(&m)?);
             Ok(())
         }
+        BenchCommand::Protect(a) => crate::backtest::bench(a).await,
     }
 }
 

@@ -2,6 +2,8 @@
 //! crates; it holds no domain logic of its own.
 
 mod actor;
+mod assess;
+mod backtest;
 mod bench;
 mod demo;
 mod events;
@@ -64,6 +66,11 @@ enum Command {
     /// Actors: show, resolve, genealogy, edit the registry.
     #[command(subcommand)]
     Actor(actor::ActorCommand),
+    /// POC threat assessment: categorise an event, assess an area, the country matrix.
+    Assess(assess::AssessArgs),
+    /// Backtests of the likelihood model.
+    #[command(subcommand)]
+    Backtest(backtest::BacktestCommand),
 }
 
 /// Options every subcommand may read.
@@ -149,6 +156,8 @@ fn main() -> std::process::ExitCode {
             Command::Bench(c) => bench::run(c, &global).await,
             Command::Place(c) => place::run(c, &global).await,
             Command::Actor(c) => actor::run(c, &global).await,
+            Command::Assess(a) => assess::run(a, &global).await,
+            Command::Backtest(c) => backtest::run(c, &global).await,
         }
     });
     match result {

@@ -7,14 +7,20 @@
 //!
 //! 1. **Recency-weighted own rate.** Months `t < P` in the last `window` months get the
 //!    weight `w_t = 0.5^((P−1−t)/half_life)`; `S = Σ w_t y_t`, `W = Σ w_t`.
-//! 2. **Spatial lag.** `n_u` = the mean recency-weighted monthly rate `S_v/W_v` of the
-//!    area's neighbours (its `k` nearest units of the same level by centroid distance,
-//!    within `radius_km`); `g` = the same mean over every area (national level).
-//! 3. **Empirical-Bayes Poisson rate.** A gamma prior with mean `m = β·n_u + (1−β)·g`
-//!    and weight `κ` (in months) is updated with the own history:
+//! 2. **Prior mean: own long run, scaled by the spatial lag.** `ℓ_u` = the area's plain
+//!    mean monthly count over all months before `P` since the data start (its base
+//!    rate). The neighbours (the `k` nearest units of the same level by centroid
+//!    distance, within `radius_km`) give the lag as a ratio: their recency-weighted rate
+//!    over their own long run, `r = (Σ S_v/W_v + ε) / (Σ ℓ_v + ε)`. A surge next door
+//!    raises the prior, a lull lowers it: `m = ℓ_u · r^β`. (A ratio, not a level, so a
+//!    quiet area next to a busy one is not dragged to the busy one's level.)
+//! 3. **Empirical-Bayes rate.** A gamma prior with mean `m` and weight `κ` (in months of
+//!    data) is updated with the recency-weighted own history:
 //!    `λ_month = (κ·m + S) / (κ + W)`.
-//! 4. **Probability.** Under a Poisson count over `L` months,
-//!    `P(at least one event) = 1 − exp(−L·λ_month)`.
+//! 4. **Probability.** Counts are over-dispersed (violence clusters), so the count over
+//!    `L` months is negative binomial with mean `μ = L·λ_month` and shape `k`
+//!    (`dispersion`): `P(at least one event) = 1 − (1 + μ/k)^(−k)`; with no
+//!    `dispersion` it is Poisson, `1 − exp(−μ)`.
 //!
 //! Likelihood levels: < 0.10 very low, < 0.30 low, < 0.60 medium, < 0.85 high, else very
 //! high. **Impact** = expected civilian harm over the period (`L·λ_month` × the area's
@@ -28,13 +34,19 @@
 //! (given `a + b` events, `a ~ Binomial(a + b, ½)`); significant when p < 0.05.
 //!
 //! **No data**: when the months the assessment reads are outside the span the data
-//! covers, the answer is an explicit "no data", never a low risk.
+//! covers, or when no event at all (anywhere, any category) was recorded in the
+//! [`COVERAGE_MONTHS`] months before the period, the answer is an explicit "no data",
+//! never a low risk.
 
 use crate::category::PocCode;
 use crate::rollup::{Level, Rollup, Unit};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// Months before a period that must hold at least one event (anywhere) for the period to
+/// count as covered by the data.
+pub const COVERAGE_MONTHS: i64 = 3;
 
 /// The model's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -45,8 +57,10 @@ pub struct ModelParams {
     pub window: usize,
     /// Prior weight κ, in months.
     pub kappa: f64,
-    /// Share β of the prior mean that comes from the neighbours (the rest is national).
+    /// Exponent β of the neighbours' surge ratio in the prior mean (0: no spatial lag).
     pub beta: f64,
+    /// Negative-binomial shape k; `None` is Poisson.
+    pub dispersion: Option<f64>,
     /// Neighbours per area.
     pub neighbours: usize,
     /// Neighbour search radius, km.
@@ -62,6 +76,7 @@ impl Default for ModelParams {
             window: 36,
             kappa: 1.0,
             beta: 0.5,
+            dispersion: Some(1.0),
             neighbours: 4,
             radius_km: 400.0,
         }
@@ -331,6 +346,14 @@ impl Series {
             })
     }
 
+    /// True when the months an assessment for `origin` reads are covered by the data:
+    /// at least one event anywhere (any area, any category) in the
+    /// [`COVERAGE_MONTHS`] months before `origin`. In a country at war a stretch with
+    /// no event at all means missing data, not peace.
+    pub fn covered(&self, origin: i64) -> bool {
+        (0..self.areas.len()).any(|a| self.sum(0, a, origin - COVERAGE_MONTHS, origin) > 0.0)
+    }
+
     /// Sum of `counts[c][a]` over months `[from, to)` (absolute month indices).
     pub fn sum(&self, c: usize, a: usize, from: i64, to: i64) -> f64 {
         (from..to)
@@ -388,6 +411,8 @@ pub struct Forecast {
 pub struct Origin {
     /// For each category: per area (S, W, weighted harm).
     sums: Vec<Vec<(f64, f64, f64)>>,
+    /// For each category: per area, the plain mean monthly count before the origin.
+    longrun: Vec<Vec<f64>>,
     /// Per category: the national mean monthly rate and harm per event.
     national: Vec<(f64, f64)>,
 }
@@ -397,6 +422,8 @@ impl Origin {
     pub fn at(s: &Series, origin: i64, p: &ModelParams) -> Origin {
         let mut sums = Vec::with_capacity(s.categories.len());
         let mut national = Vec::with_capacity(s.categories.len());
+        let mut longrun = Vec::with_capacity(s.categories.len());
+        let past = ((origin - s.first).max(0) as usize).min(s.len);
         let lo = (origin - p.window as i64).max(s.first);
         let weights: Vec<(usize, f64)> = (lo..origin)
             .filter_map(|m| {
@@ -434,8 +461,23 @@ impl Origin {
             let hpe = if tot_y > 0.0 { tot_h / tot_y } else { 0.0 };
             national.push((rate, hpe));
             sums.push(per);
+            longrun.push(
+                (0..s.areas.len())
+                    .map(|a| {
+                        if past == 0 {
+                            rate
+                        } else {
+                            s.counts[c][a][..past].iter().sum::<f64>() / past as f64
+                        }
+                    })
+                    .collect(),
+            );
         }
-        Origin { sums, national }
+        Origin {
+            sums,
+            national,
+            longrun,
+        }
     }
 
     /// The forecast for category index `c`, area `a`, over `months` months.
@@ -448,12 +490,15 @@ impl Origin {
         p: &ModelParams,
     ) -> Forecast {
         let (sy, sw, sh) = self.sums[c][a];
-        let (g, g_hpe) = self.national[c];
+        let (_, g_hpe) = self.national[c];
+        let own = self.longrun[c][a];
         let nb = &s.neighbours[a];
-        let n_rate = if nb.is_empty() {
-            g
+        let ratio = if nb.is_empty() {
+            1.0
         } else {
-            nb.iter()
+            const EPS: f64 = 0.1;
+            let recent: f64 = nb
+                .iter()
                 .map(|j| {
                     let (y, w, _) = self.sums[c][*j];
                     if w > 0.0 {
@@ -462,17 +507,21 @@ impl Origin {
                         0.0
                     }
                 })
-                .sum::<f64>()
-                / nb.len() as f64
+                .sum();
+            let base: f64 = nb.iter().map(|j| self.longrun[c][*j]).sum();
+            (recent + EPS) / (base + EPS)
         };
-        let m = p.beta * n_rate + (1.0 - p.beta) * g;
+        let m = own * ratio.powf(p.beta);
         let rate = (p.kappa * m + sy) / (p.kappa + sw);
         let expected = rate * f64::from(months);
         let hpe = (p.kappa * g_hpe + sh) / (p.kappa + sy);
         Forecast {
             rate,
             expected_events: expected,
-            probability: 1.0 - (-expected).exp(),
+            probability: match p.dispersion {
+                Some(k) if k > 0.0 => 1.0 - (1.0 + expected / k).powf(-k),
+                _ => 1.0 - (-expected).exp(),
+            },
             expected_harm: expected * hpe,
         }
     }
@@ -575,6 +624,14 @@ fn assess_with(
             return out;
         }
         _ => {}
+    }
+    if !s.covered(origin) {
+        out.no_data = Some(format!(
+            "no event anywhere in the {} months before {}: the data do not cover this period",
+            COVERAGE_MONTHS,
+            start.format("%Y-%m")
+        ));
+        return out;
     }
     for c in 0..s.categories.len() {
         let f = o.forecast(s, c, a, months, p);

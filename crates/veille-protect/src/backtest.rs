@@ -9,6 +9,9 @@
 //!   event in that category;
 //! - **last**: "same as last period" — 1 if month `P−1` had an event, else 0.
 //!
+//! Origins are scored only where the data cover both the month scored and the months
+//! before it (see [`Series::covered`]).
+//!
 //! With `fit`, the parameters are chosen by grid search on the first half of the origins
 //! and all three forecasts are scored on the second half only (out of sample).
 
@@ -72,6 +75,11 @@ fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usi
         bins: vec![(0, 0.0, 0.0); 10],
     };
     for origin in origins {
+        // Only months the data cover: an event somewhere in the month scored and in the
+        // months the forecast reads (a gap is missing data, not a quiet month).
+        if !s.covered(origin) || !s.covered(origin + crate::assess::COVERAGE_MONTHS) {
+            continue;
+        }
         let o = Origin::at(s, origin, p);
         let i = (origin - s.first) as usize;
         for &c in cats {
@@ -106,13 +114,16 @@ pub fn grid() -> Vec<ModelParams> {
     let mut out = Vec::new();
     for half_life in [1.0, 2.0, 3.0, 6.0, 12.0] {
         for kappa in [0.25, 1.0, 4.0] {
-            for beta in [0.0, 0.5, 0.9] {
-                out.push(ModelParams {
-                    half_life,
-                    kappa,
-                    beta,
-                    ..ModelParams::default()
-                });
+            for beta in [0.0, 0.5, 1.0] {
+                for dispersion in [Some(0.5), Some(1.0), Some(3.0), None] {
+                    out.push(ModelParams {
+                        half_life,
+                        kappa,
+                        beta,
+                        dispersion,
+                        ..ModelParams::default()
+                    });
+                }
             }
         }
     }

@@ -1,0 +1,403 @@
+//! `veille assess`: POC categorisation of one event (with the rule that fired) and the
+//! threat assessment per area and period (likelihood, impact, risk cell, trends), read
+//! from a rollup of the stored events (or of given GED/ACLED/veille files).
+
+use crate::Global;
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use veille_model::Event;
+use veille_protect::assess::{assess_all, assess_area, AreaAssessment, ModelParams, Series};
+use veille_protect::rollup::{Level, Rollup};
+use veille_protect::{category, PocCode, RuleSet};
+use veille_store::EventFilter;
+
+/// `veille assess` arguments: with a subcommand, that; otherwise an area assessment
+/// (`--admin1`/`--admin2`) or the full-country matrix.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AssessArgs {
+    #[command(subcommand)]
+    command: Option<AssessCommand>,
+    #[command(flatten)]
+    area: AreaArgs,
+}
+
+/// `veille assess` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AssessCommand {
+    /// Show an event's POC threat categories and the rule that gave each.
+    Categorise(CategoriseArgs),
+}
+
+/// `veille assess categorise` arguments.
+#[derive(Debug, Args)]
+pub struct CategoriseArgs {
+    /// Event id (UUID) or external id such as ged:12989.
+    id: String,
+    #[command(flatten)]
+    rules: RulesArg,
+}
+
+/// The rules file option.
+#[derive(Debug, Args, Clone)]
+pub struct RulesArg {
+    /// POC categorisation rules (default: the shipped data/poc/rules.toml).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+impl RulesArg {
+    /// Loads the rules.
+    pub fn load(&self) -> Result<RuleSet> {
+        Ok(match &self.rules {
+            Some(p) => RuleSet::load(p)?,
+            None => RuleSet::shipped()?,
+        })
+    }
+}
+
+/// The admin level option.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LevelArg {
+    /// Regions.
+    Admin1,
+    /// Cercles.
+    Admin2,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Admin1 => Level::Admin1,
+            LevelArg::Admin2 => Level::Admin2,
+        }
+    }
+}
+
+/// Where the events come from, and the model options.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Read events from these files (GED, ACLED, veille CSV, GeoJSON) instead of the
+    /// database; they are enriched with places and actors like an import.
+    #[arg(long = "file")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Recency half-life of the likelihood model, in months.
+    #[arg(long)]
+    pub half_life: Option<f64>,
+    /// Prior weight κ of the likelihood model, in months.
+    #[arg(long)]
+    pub kappa: Option<f64>,
+    /// Share β of the prior that comes from the neighbours.
+    #[arg(long)]
+    pub beta: Option<f64>,
+}
+
+impl SourceArgs {
+    /// The model parameters (defaults, overridden by the options).
+    pub fn params(&self) -> ModelParams {
+        let d = ModelParams::default();
+        ModelParams {
+            half_life: self.half_life.unwrap_or(d.half_life),
+            kappa: self.kappa.unwrap_or(d.kappa),
+            beta: self.beta.unwrap_or(d.beta),
+            ..d
+        }
+    }
+}
+
+/// Area assessment arguments.
+#[derive(Debug, Args)]
+pub struct AreaArgs {
+    /// Assess one region (e.g. Mopti).
+    #[arg(long, conflicts_with = "admin2")]
+    admin1: Option<String>,
+    /// Assess one cercle (e.g. Bankass, or Mopti/Bankass).
+    #[arg(long)]
+    admin2: Option<String>,
+    /// Level of the full-country matrix when no area is given.
+    #[arg(long, value_enum, default_value = "admin1")]
+    level: LevelArg,
+    /// The period assessed: its first month, YYYY-MM.
+    #[arg(long)]
+    period: Option<String>,
+    /// Period length in months (1 or 2: regional task forces assess monthly or
+    /// bimonthly).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=2))]
+    months: u32,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+/// Parses `YYYY-MM` into the month's first day.
+pub fn parse_period(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 7)
+        .with_context(|| format!("--period must be YYYY-MM, got '{s}'"))
+}
+
+/// The events to assess: the given files (enriched), or every non-retracted stored event.
+pub async fn load_events(global: &Global, files: &[PathBuf]) -> Result<Vec<Event>> {
+    if files.is_empty() {
+        let Some(store) = global.existing_store().await? else {
+            bail!(
+                "no database at {} (run veille import or veille demo first, or pass --file)",
+                global.database
+            );
+        };
+        return Ok(store.list_events(&EventFilter::default()).await?);
+    }
+    let enricher = crate::demo::enricher()?;
+    let mut out = Vec::new();
+    for f in files {
+        let (events, errors) =
+            veille_ingest::read_file(f, None, veille_ingest::MapContext::new(&global.user))
+                .with_context(|| format!("cannot read {}", f.display()))?;
+        if let Some(e) = errors.first() {
+            bail!("{} row errors in {}; first: {e}", errors.len(), f.display());
+        }
+        for mut e in events {
+            enricher.enrich(&mut e);
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// `veille assess`.
+pub async fn run(args: AssessArgs, global: &Global) -> Result<()> {
+    match args.command {
+        Some(AssessCommand::Categorise(a)) => categorise(a, global).await,
+        None => area(args.area, global).await,
+    }
+}
+
+async fn categorise(a: CategoriseArgs, global: &Global) -> Result<()> {
+    let rules = a.rules.load()?;
+    let Some(store) = global.existing_store().await? else {
+        bail!("no database at {}", global.database);
+    };
+    let id = crate::events::resolve_id(&store, &a.id).await?;
+    let Some(event) = store.get_event(id).await? else {
+        bail!("no event with id {id}");
+    };
+    let registry = veille_ingest::reference::load_registry(Some(store.as_ref())).await?;
+    let cat = rules.categorise(&event, Some(&registry));
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&cat)?);
+        return Ok(());
+    }
+    let ext: Vec<String> = event.external_ids.iter().map(|x| x.to_string()).collect();
+    println!(
+        "event {} ({}) {} — {} / {}",
+        event.id,
+        ext.join(", "),
+        event.date_start,
+        event.event_type,
+        event.sub_event_type
+    );
+    let perps: Vec<String> = event
+        .perpetrators()
+        .map(|p| {
+            format!(
+                "{} ({})",
+                p.name,
+                category::PerpClass::of(p, Some(&registry))
+            )
+        })
+        .collect();
+    println!(
+        "perpetrators: {}",
+        if perps.is_empty() {
+            "unidentified".to_string()
+        } else {
+            perps.join("; ")
+        }
+    );
+    if cat.categories.is_empty() {
+        println!("no POC threat category: no rule in {} matched", rules.file);
+        return Ok(());
+    }
+    println!("POC threat categories:");
+    for f in &cat.categories {
+        let rule = rules.rule(&f.rule_id);
+        println!(
+            "  {:<3} {}\n      rule {} ({}:{}): {}",
+            f.code.code(),
+            f.code.label(),
+            f.rule_id,
+            rules.file,
+            rule.map(|r| r.line).unwrap_or(0),
+            rule.map(|r| r.why.as_str()).unwrap_or("")
+        );
+    }
+    println!("rules matched: {}", cat.rules.join(", "));
+    Ok(())
+}
+
+/// Builds the rollup and the monthly series of `level`.
+pub async fn series(
+    global: &Global,
+    source: &SourceArgs,
+    level: Level,
+) -> Result<(Series, Vec<Event>)> {
+    let rules = source.rules.load()?;
+    let events = load_events(global, &source.files).await?;
+    let registry = veille_actors::Registry::shipped()?;
+    let rollup = Rollup::rebuild(events.iter(), &rules, Some(registry));
+    Ok((
+        Series::from_rollup(&rollup, level, &source.params()),
+        events,
+    ))
+}
+
+fn cat_label(c: Option<PocCode>) -> String {
+    match c {
+        None => "any event".to_string(),
+        Some(c) => format!("{} {}", c.code(), c.label()),
+    }
+}
+
+/// Prints one area's assessment.
+pub fn print_area(a: &AreaAssessment) {
+    let span = if a.months == 2 {
+        format!(
+            "{} – {}",
+            a.period_start.format("%Y-%m"),
+            veille_protect::assess::add_months(a.period_start, 1).format("%Y-%m")
+        )
+    } else {
+        a.period_start.format("%Y-%m").to_string()
+    };
+    println!("Threat assessment — {} — {span}", a.area);
+    if let Some(why) = &a.no_data {
+        println!("  NO DATA: {why}. This is not a low risk: nothing can be said.");
+        return;
+    }
+    println!(
+        "  {:<58} {:>6} {:<10} {:>9} {:<10} {:<8} {:>5} {:>8} {:>9}",
+        "category",
+        "P(≥1)",
+        "likelihood",
+        "exp.harm",
+        "impact",
+        "risk",
+        "last",
+        "vs prev",
+        "vs year"
+    );
+    for c in &a.categories {
+        let mut label = cat_label(c.category);
+        if label.chars().count() > 58 {
+            label = label.chars().take(57).collect::<String>() + "…";
+        }
+        println!(
+            "  {:<58} {:>6.2} {:<10} {:>9.1} {:<10} {:<8} {:>5} {:>8} {:>9}",
+            label,
+            c.forecast.probability,
+            c.likelihood.label(),
+            c.forecast.expected_harm,
+            c.impact.label(),
+            c.risk,
+            c.vs_previous.now,
+            format!("{} {}", c.vs_previous.arrow(), c.vs_previous.before),
+            format!("{} {}", c.vs_last_year.arrow(), c.vs_last_year.before),
+        );
+    }
+    println!("  (last = events in the last complete period; * = significant, exact Poisson test p < 0.05)");
+}
+
+/// Prints the full-country matrix: one row per area, one cell per main category,
+/// written likelihood/impact (1–5) and the risk's first letter.
+pub fn print_matrix(all: &[AreaAssessment]) {
+    let Some(first) = all.first() else {
+        println!("no areas: no events with an admin unit are loaded");
+        return;
+    };
+    println!(
+        "Threat matrix — {} ({} month{}) — cell = likelihood/impact (1–5) risk (l=low m=medium h=high X=extreme)",
+        first.period_start.format("%Y-%m"),
+        first.months,
+        if first.months == 2 { "s" } else { "" }
+    );
+    print!("  {:<28}", "area");
+    for c in PocCode::MAIN {
+        print!(" {:>7}", format!("cat {}", c.code()));
+    }
+    println!(" {:>7}", "any");
+    for a in all {
+        print!("  {:<28}", a.area.chars().take(28).collect::<String>());
+        if a.no_data.is_some() {
+            println!(" NO DATA");
+            continue;
+        }
+        let cell = |c: &veille_protect::assess::CategoryAssessment| {
+            let r = match c.risk {
+                "low" => "l",
+                "medium" => "m",
+                "high" => "h",
+                _ => "X",
+            };
+            format!("{}/{} {r}", c.likelihood.rank(), c.impact.rank())
+        };
+        for c in a.categories.iter().skip(1) {
+            print!(" {:>7}", cell(c));
+        }
+        if let Some(any) = a.categories.first() {
+            print!(" {:>7}", cell(any));
+        }
+        println!();
+    }
+}
+
+async fn area(a: AreaArgs, global: &Global) -> Result<()> {
+    let level = if a.admin2.is_some() {
+        Level::Admin2
+    } else if a.admin1.is_some() {
+        Level::Admin1
+    } else {
+        a.level.into()
+    };
+    let (s, _) = series(global, &a.source, level).await?;
+    let period = match &a.period {
+        Some(p) => parse_period(p)?,
+        None => match s.coverage {
+            Some((_, hi)) => veille_protect::assess::month_start(hi + 1),
+            None => bail!("no events with an admin unit are loaded; nothing to assess"),
+        },
+    };
+    let params = a.source.params();
+    let name = a.admin1.as_deref().or(a.admin2.as_deref());
+    let out = match name {
+        Some(n) => {
+            let Some(i) = s.area(n) else {
+                bail!(
+                    "no events in an area called '{n}' (known: {})",
+                    s.labels.join(", ")
+                );
+            };
+            vec![assess_area(&s, i, period, a.months, &params)]
+        }
+        None => assess_all(&s, period, a.months, &params),
+    };
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if name.is_some() {
+        for x in &out {
+            print_area(x);
+        }
+    } else {
+        print_matrix(&out);
+    }
+    println!(
+        "model: recency-weighted empirical-Bayes Poisson with spatial lag (half-life {} months, κ {}, β {}; {} nearest neighbours within {} km)",
+        params.half_life, params.kappa, params.beta, params.neighbours, params.radius_km
+    );
+    Ok(())
+}
