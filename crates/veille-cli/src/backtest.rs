@@ -71,7 +71,8 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     let Some((r, _)) = veille_protect::backtest::likelihood(&s, &params, &cats, a.fit) else {
         bail!(
             "not enough history to backtest: {} events over {} month(s) with an admin unit; \
-             the rolling origin needs at least 14 months (12 of burn-in)",
+             the rolling origin needs at least 14 months (12 of burn-in) and months the data \
+             cover",
             events.len(),
             s.len
         );

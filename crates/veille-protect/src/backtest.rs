@@ -63,6 +63,8 @@ struct Acc {
     base: f64,
     last: f64,
     bins: Vec<(u64, f64, f64)>,
+    first: Option<i64>,
+    last_origin: Option<i64>,
 }
 
 fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usize]) -> Acc {
@@ -73,6 +75,8 @@ fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usi
         base: 0.0,
         last: 0.0,
         bins: vec![(0, 0.0, 0.0); 10],
+        first: None,
+        last_origin: None,
     };
     for origin in origins {
         // Only months the data cover: an event somewhere in the month scored and in the
@@ -82,6 +86,8 @@ fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usi
         }
         let o = Origin::at(s, origin, p);
         let i = (origin - s.first) as usize;
+        acc.first.get_or_insert(origin);
+        acc.last_origin = Some(origin);
         for &c in cats {
             for a in 0..s.areas.len() {
                 let f = o.forecast(s, c, a, 1, p);
@@ -131,7 +137,8 @@ pub fn grid() -> Vec<ModelParams> {
 }
 
 /// Runs the backtest. `categories` are indices into `s.categories` (0 = any event).
-/// Returns `None` when the series is shorter than 14 months (12 of burn-in + 2).
+/// Returns `None` when the series is shorter than 14 months (12 of burn-in + 2) or no
+/// origin is covered by the data.
 pub fn likelihood(
     s: &Series,
     params: &ModelParams,
@@ -163,9 +170,10 @@ pub fn likelihood(
     } else {
         (start..end, *params)
     };
-    let first_scored = eval.start;
-    let last_scored = eval.end - 1;
     let acc = score(s, &chosen, eval, categories);
+    let (Some(first_scored), Some(last_scored)) = (acc.first, acc.last_origin) else {
+        return None;
+    };
     let n = acc.n.max(1) as f64;
     let reliability = acc
         .bins

@@ -1,0 +1,212 @@
+//! End-to-end tests of `veille assess` and `veille backtest likelihood` on the real UCDP
+//! GED rows shipped in data/ucdp: the rule shown for an event, an area assessment whose
+//! counts agree with the CSV itself, explicit "no data", refused rules files and periods.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use common::{data, json, ok, veille};
+use std::path::Path;
+
+const FILES: [&str; 2] = [
+    "data/ucdp/ged231_sample1000_mali.csv",
+    "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv",
+];
+
+fn imported(db: &Path) {
+    for f in FILES {
+        ok(&veille(db, &["import", data(f).to_str().unwrap()]));
+    }
+}
+
+fn err(out: &std::process::Output) -> String {
+    assert!(!out.status.success(), "expected failure");
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+/// Rows of the GED files whose `adm_1` and `date_start` month match, counted with the
+/// csv crate rather than veille's importer.
+fn csv_count(adm1: &str, month: &str) -> i64 {
+    let mut n = 0;
+    for f in FILES {
+        let mut r = csv::Reader::from_path(data(f)).unwrap();
+        let h = r.headers().unwrap().clone();
+        let ia = h.iter().position(|c| c == "adm_1").unwrap();
+        let id = h.iter().position(|c| c == "date_start").unwrap();
+        for row in r.records() {
+            let row = row.unwrap();
+            if row[ia] == *adm1 && row[id].starts_with(month) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn categorise_shows_the_category_and_the_rule_that_fired() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    // GED 12989: the Government of Mali kills 20 civilians at Lere (1991): category 6.
+    let out = ok(&veille(&db, &["assess", "categorise", "ged:12989"]));
+    assert!(
+        out.contains("perpetrators: Government of Mali (state)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("6   State-actor violations and abuse of state authority"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rule state-violence-against-civilians (data/poc/rules.toml:"),
+        "{out}"
+    );
+    let j = json(&veille(
+        &db,
+        &["--json", "assess", "categorise", "ged:12989"],
+    ));
+    assert_eq!(j["categories"][0]["code"], "6");
+    assert_eq!(
+        j["categories"][0]["rule_id"],
+        "state-violence-against-civilians"
+    );
+}
+
+#[test]
+fn area_assessment_counts_agree_with_the_csv_and_gaps_are_no_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    let j = json(&veille(
+        &db,
+        &[
+            "--json", "assess", "--admin1", "Mopti", "--period", "2026-08",
+        ],
+    ));
+    let a = &j[0];
+    assert_eq!(a["area"], "Mopti");
+    assert!(a["no_data"].is_null());
+    let any = &a["categories"][0];
+    assert!(any["category"].is_null());
+    let july = csv_count("Mopti region", "2026-07");
+    assert!(july > 10);
+    assert_eq!(any["vs_previous"]["now"], july);
+    assert_eq!(
+        any["vs_previous"]["before"],
+        csv_count("Mopti region", "2026-06")
+    );
+    assert_eq!(
+        any["vs_last_year"]["before"],
+        csv_count("Mopti region", "2025-07")
+    );
+    assert_eq!(any["vs_previous"]["significant"], true);
+    let p = any["forecast"]["probability"].as_f64().unwrap();
+    assert!(p > 0.5 && p < 1.0, "{p}");
+    // Seven categories: any event, then 1–6.
+    assert_eq!(a["categories"].as_array().unwrap().len(), 7);
+
+    // The shipped sample has no event at all from 2018-02 to 2020-07: no data, not low.
+    let out = ok(&veille(
+        &db,
+        &["assess", "--admin1", "Mopti", "--period", "2019-03"],
+    ));
+    assert!(
+        out.contains("NO DATA: no event anywhere in the 3 months before 2019-03"),
+        "{out}"
+    );
+    assert!(!out.contains("very low"), "{out}");
+    // After the data end: no data either.
+    let out = ok(&veille(
+        &db,
+        &["assess", "--admin1", "Mopti", "--period", "2027-01"],
+    ));
+    assert!(
+        out.contains("NO DATA: the data cover 1991-05 to 2026-07; assessing 2027-01 needs 2026-12"),
+        "{out}"
+    );
+    // The country matrix lists every region with events.
+    let out = ok(&veille(&db, &["assess", "--period", "2026-08"]));
+    for r in ["Mopti", "Kidal", "Gao", "Tombouctou"] {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(r)),
+            "{r}: {out}"
+        );
+    }
+}
+
+#[test]
+fn bad_rules_files_periods_and_areas_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\ncategories = [\"9\"]\n").unwrap();
+    let out = veille(
+        &db,
+        &[
+            "assess",
+            "categorise",
+            "ged:12989",
+            "--rules",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        err(&out),
+        format!(
+            "error: {}:3: unknown POC category '9' (expected 1, 2, 3, 4, 4a-4f, 5 or 6)",
+            bad.display()
+        )
+    );
+    let out = veille(&db, &["assess", "--admin1", "Mopti", "--period", "2019-3"]);
+    assert_eq!(err(&out), "error: --period must be YYYY-MM, got '2019-3'");
+    let out = veille(
+        &db,
+        &["assess", "--admin1", "Atlantis", "--period", "2026-08"],
+    );
+    assert!(err(&out).starts_with("error: no events in an area called 'Atlantis' (known: "));
+    let out = veille(&db, &["backtest", "likelihood", "--category", "7"]);
+    assert_eq!(
+        err(&out),
+        "error: --category must be any, all or a main category 1-6, got '7'"
+    );
+}
+
+#[test]
+fn backtest_beats_both_benchmarks_on_synthetic_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let f = dir.path().join("synth.csv");
+    ok(&veille(
+        &db,
+        &[
+            "synth",
+            "--events",
+            "8000",
+            "--seed",
+            "11",
+            "-o",
+            f.to_str().unwrap(),
+        ],
+    ));
+    let j = json(&veille(
+        &db,
+        &[
+            "--json",
+            "backtest",
+            "likelihood",
+            "--file",
+            f.to_str().unwrap(),
+            "--level",
+            "admin2",
+        ],
+    ));
+    let m = j["brier_model"].as_f64().unwrap();
+    let b = j["brier_base_rate"].as_f64().unwrap();
+    let l = j["brier_last"].as_f64().unwrap();
+    assert!(j["n"].as_u64().unwrap() > 1000, "{j}");
+    assert!(m < b && m < l, "model {m}, base rate {b}, last {l}");
+    assert!(!db.exists(), "reading files must not create a database");
+}
