@@ -17,6 +17,9 @@ pub enum BacktestCommand {
     /// Rolling-origin Brier score and reliability of the likelihood model per area × month,
     /// against the area's base rate and "same as last period".
     Likelihood(LikelihoodArgs),
+    /// Precision, recall and median lead time of spike warnings against "a severe event
+    /// followed within 30 days".
+    Warnings(crate::warn::BacktestWarningsArgs),
 }
 
 /// `veille backtest likelihood` arguments.
@@ -41,6 +44,7 @@ pub struct LikelihoodArgs {
 pub async fn run(cmd: BacktestCommand, global: &Global) -> Result<()> {
     match cmd {
         BacktestCommand::Likelihood(a) => likelihood(a, global).await,
+        BacktestCommand::Warnings(a) => crate::warn::backtest(a, global).await,
     }
 }
 

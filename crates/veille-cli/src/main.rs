@@ -11,6 +11,7 @@ mod io;
 mod output;
 mod place;
 mod synth;
+mod warn;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -71,6 +72,9 @@ enum Command {
     /// Backtests of the likelihood model.
     #[command(subcommand)]
     Backtest(backtest::BacktestCommand),
+    /// Early warnings: spikes, reprisal-cycle risk, new actors, severity thresholds.
+    #[command(subcommand)]
+    Warn(warn::WarnCommand),
 }
 
 /// Options every subcommand may read.
@@ -158,6 +162,7 @@ fn main() -> std::process::ExitCode {
             Command::Actor(c) => actor::run(c, &global).await,
             Command::Assess(a) => assess::run(a, &global).await,
             Command::Backtest(c) => backtest::run(c, &global).await,
+            Command::Warn(c) => warn::run(c, &global).await,
         }
     });
     match result {

@@ -210,3 +210,50 @@ fn backtest_beats_both_benchmarks_on_synthetic_history() {
     assert!(m < b && m < l, "model {m}, base rate {b}, last {l}");
     assert!(!db.exists(), "reading files must not create a database");
 }
+
+#[test]
+fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    let j = json(&veille(&db, &["--json", "warn", "list", "--limit", "1000"]));
+    let ws = j.as_array().unwrap();
+    assert!(!ws.is_empty());
+    for w in ws {
+        assert!(!w["evidence"].as_array().unwrap().is_empty(), "{w}");
+        assert!(w["explanation"].as_str().unwrap().len() > 10);
+    }
+    // De-duplication: one warning per (kind, area, subject) situation start.
+    let mut keys: Vec<String> = ws
+        .iter()
+        .map(|w| {
+            format!(
+                "{}|{}|{}|{}",
+                w["kind"], w["area"], w["subject"], w["period_start"]
+            )
+        })
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
+    // Severity: every event with at least 10 civilians killed is evidence of one.
+    let sev: Vec<&serde_json::Value> = ws.iter().filter(|w| w["kind"] == "severity").collect();
+    assert!(!sev.is_empty());
+    let out = veille(&db, &["warn", "list", "--kind", "flood"]);
+    assert_eq!(
+        err(&out),
+        "error: --kind must be spike, reprisal, new_actor or severity, got 'flood'"
+    );
+    let j = json(&veille(&db, &["--json", "backtest", "warnings"]));
+    let p = j["precision"].as_f64().unwrap();
+    let r = j["recall"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p) && (0.0..=1.0).contains(&r));
+    assert_eq!(j["horizon_days"], 30);
+    assert!(j["severe_events"].as_u64().unwrap() > 0);
+    let out = veille(&db, &["warn", "list", "--spike-alpha", "2"]);
+    assert_eq!(
+        err(&out),
+        "error: --spike-alpha must be between 0 and 1, got 2"
+    );
+}
