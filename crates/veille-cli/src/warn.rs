@@ -14,6 +14,16 @@ use veille_protect::warnings::{self, WarningConfig, WarningKind};
 pub enum WarnCommand {
     /// List the warnings the detectors raise over the events.
     List(ListArgs),
+    /// Run the detectors over the stored events and persist the warnings: new ones as
+    /// version 1, an ongoing situation as a new version of its warning.
+    Save(SaveArgs),
+}
+
+/// `veille warn save` arguments.
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    #[command(flatten)]
+    detector: DetectorArgs,
 }
 
 /// Detector options shared by `warn list` and `backtest warnings`.
@@ -81,12 +91,16 @@ pub struct ListArgs {
     /// At most this many (the latest).
     #[arg(long, default_value_t = 50)]
     limit: usize,
+    /// List the warnings persisted by `veille warn save` instead of recomputing.
+    #[arg(long)]
+    stored: bool,
 }
 
 /// `veille warn`.
 pub async fn run(cmd: WarnCommand, global: &Global) -> Result<()> {
     match cmd {
         WarnCommand::List(a) => list(a, global).await,
+        WarnCommand::Save(a) => save(a, global).await,
     }
 }
 
@@ -103,11 +117,19 @@ fn parse_kind(s: &str) -> Result<WarningKind> {
 async fn list(a: ListArgs, global: &Global) -> Result<()> {
     let cfg = a.detector.config()?;
     let kind = a.kind.as_deref().map(parse_kind).transpose()?;
-    let rules = a.detector.rules.load()?;
-    let events = crate::assess::load_events(global, &a.detector.files).await?;
-    let registry = veille_actors::Registry::shipped()?;
-    let cents = warnings::centroids(&events);
-    let all = warnings::detect(&events, &rules, Some(registry), &cfg, &cents);
+    let all = if a.stored {
+        let Some(store) = global.existing_store().await? else {
+            bail!("no database at {}", global.database);
+        };
+        let mut v = Vec::new();
+        for r in store.protection_records("warning").await? {
+            v.push(serde_json::from_value::<warnings::Warning>(r.doc)?);
+        }
+        v.sort_by(|a, b| (a.period_start, a.kind, &a.area).cmp(&(b.period_start, b.kind, &b.area)));
+        v
+    } else {
+        detect(&a.detector, &cfg, global).await?
+    };
     let mut ws: Vec<_> = all
         .into_iter()
         .filter(|w| kind.is_none_or(|k| w.kind == k))
@@ -154,6 +176,50 @@ async fn list(a: ListArgs, global: &Global) -> Result<()> {
             }
         );
     }
+    Ok(())
+}
+
+async fn detect(
+    d: &DetectorArgs,
+    cfg: &WarningConfig,
+    global: &Global,
+) -> Result<Vec<warnings::Warning>> {
+    let rules = d.rules.load()?;
+    let events = crate::assess::load_events(global, &d.files).await?;
+    let registry = veille_actors::Registry::shipped()?;
+    let cents = warnings::centroids(&events);
+    Ok(warnings::detect(
+        &events,
+        &rules,
+        Some(registry),
+        cfg,
+        &cents,
+    ))
+}
+
+async fn save(a: SaveArgs, global: &Global) -> Result<()> {
+    if !a.detector.files.is_empty() {
+        bail!("veille warn save reads the database; --file is for warn list and backtests");
+    }
+    let cfg = a.detector.config()?;
+    let ws = detect(&a.detector, &cfg, global).await?;
+    let store = global.store().await?;
+    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
+    for w in &ws {
+        let doc = serde_json::to_value(w)?;
+        match store
+            .put_protection_record("warning", &w.id.to_string(), &doc, &global.user, None)
+            .await?
+        {
+            Some(r) if r.version == 1 => new += 1,
+            Some(_) => updated += 1,
+            None => unchanged += 1,
+        }
+    }
+    println!(
+        "{} warnings: {new} new, {updated} updated, {unchanged} unchanged",
+        ws.len()
+    );
     Ok(())
 }
 

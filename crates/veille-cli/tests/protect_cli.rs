@@ -251,6 +251,22 @@ fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers(
     assert!((0.0..=1.0).contains(&p) && (0.0..=1.0).contains(&r));
     assert_eq!(j["horizon_days"], 30);
     assert!(j["severe_events"].as_u64().unwrap() > 0);
+    // Persisted: a second save of the same situation writes nothing new.
+    let first = ok(&veille(&db, &["warn", "save"]));
+    assert_eq!(
+        first.trim(),
+        format!("{n} warnings: {n} new, 0 updated, 0 unchanged")
+    );
+    let again = ok(&veille(&db, &["warn", "save"]));
+    assert_eq!(
+        again.trim(),
+        format!("{n} warnings: 0 new, 0 updated, {n} unchanged")
+    );
+    let stored = json(&veille(
+        &db,
+        &["--json", "warn", "list", "--stored", "--limit", "1000"],
+    ));
+    assert_eq!(stored.as_array().unwrap().len(), n);
     let out = veille(&db, &["warn", "list", "--spike-alpha", "2"]);
     assert_eq!(
         err(&out),
