@@ -401,3 +401,58 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
     );
     Ok(())
 }
+
+/// The protection part of `veille demo`: the Mali threat matrix for the month after the
+/// data end, and the current warnings.
+pub fn demo_section(events: &[Event], db: &str) -> Result<()> {
+    let rules = RuleSet::shipped()?;
+    let registry = veille_actors::Registry::shipped()?;
+    let params = ModelParams::default();
+    let rollup = Rollup::rebuild(events.iter(), &rules, Some(registry));
+    let s = Series::from_rollup(&rollup, Level::Admin1, &params);
+    let Some((_, hi)) = s.coverage else {
+        return Ok(());
+    };
+    let period = veille_protect::assess::month_start(hi + 1);
+    println!();
+    print_matrix(&assess_all(&s, period, 1, &params));
+    let cents = veille_protect::warnings::centroids(events);
+    let ws = veille_protect::warnings::detect(
+        events,
+        &rules,
+        Some(registry),
+        &veille_protect::warnings::WarningConfig::default(),
+        &cents,
+    );
+    let current: Vec<_> = ws
+        .iter()
+        .filter(|w| w.period_end >= veille_protect::assess::month_start(hi))
+        .collect();
+    println!(
+        "\ncurrent warnings (active in {}): {} — the most severe:",
+        veille_protect::assess::month_start(hi).format("%Y-%m"),
+        current.len()
+    );
+    let mut top = current.clone();
+    top.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(b.evidence.len().cmp(&a.evidence.len()))
+    });
+    for w in top.iter().take(8) {
+        println!(
+            "  [{}] {} {} — {}: {}",
+            w.level.code(),
+            w.kind.code(),
+            w.area,
+            w.subject,
+            w.trigger
+        );
+    }
+    println!(
+        "  veille --db {db} assess --admin1 Mopti --period {}",
+        period.format("%Y-%m")
+    );
+    println!("  veille --db {db} warn list");
+    Ok(())
+}
