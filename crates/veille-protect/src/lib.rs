@@ -14,12 +14,15 @@
 //!   trend with a significance flag, explicit "no data").
 //! - [`backtest`]: rolling-origin evaluation of the likelihood model (Brier score and
 //!   reliability table against the base-rate and "same as last period" benchmarks).
+//! - [`response`]: the response matrix (warning type × level → components, options per
+//!   tier, time to acknowledge and to act, escalation), from `data/poc/response_matrix.toml`.
 //! - [`warnings`]: early warnings (spike, reprisal-cycle risk, new actor, severity) with
 //!   de-duplication, and the spike-warning backtest (precision, recall, lead time).
 
 pub mod assess;
 pub mod backtest;
 pub mod category;
+pub mod response;
 pub mod rollup;
 pub mod rules;
 pub mod warnings;
