@@ -7,7 +7,11 @@ use crate::Global;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use veille_protect::warnings::{self, WarningConfig, WarningKind};
+use std::sync::Arc;
+use veille_protect::response::{ResponseMatrix, Tier};
+use veille_protect::tracking::{self, Action, ActionStatus, TrackedWarning};
+use veille_protect::warnings::{self, Warning, WarningConfig, WarningKind};
+use veille_store::Store;
 
 /// `veille warn` subcommands.
 #[derive(Debug, Subcommand)]
@@ -17,6 +21,101 @@ pub enum WarnCommand {
     /// Run the detectors over the stored events and persist the warnings: new ones as
     /// version 1, an ongoing situation as a new version of its warning.
     Save(SaveArgs),
+    /// Acknowledge a stored warning.
+    Ack(AckArgs),
+    /// Show what the response matrix says for a stored warning, and its actions.
+    Respond(RespondArgs),
+    /// Response actions: add one, change its status.
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// Overdue items: unacknowledged warnings past the matrix's time to acknowledge and
+    /// open actions past due. Writes an escalation record and bumps the warning's level
+    /// per the matrix (once per warning and level).
+    Overdue(MatrixArg),
+    /// Warning-to-action metrics per area (admin1) and per component.
+    Metrics,
+}
+
+/// The response matrix option.
+#[derive(Debug, Args, Clone)]
+pub struct MatrixArg {
+    /// Response matrix (default: the shipped data/poc/response_matrix.toml).
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+}
+
+impl MatrixArg {
+    fn load(&self) -> Result<ResponseMatrix> {
+        Ok(match &self.matrix {
+            Some(p) => ResponseMatrix::load(p)?,
+            None => ResponseMatrix::shipped()?,
+        })
+    }
+}
+
+/// `veille warn ack` arguments.
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// Warning id.
+    id: uuid::Uuid,
+}
+
+/// `veille warn respond` arguments.
+#[derive(Debug, Args)]
+pub struct RespondArgs {
+    /// Warning id.
+    id: uuid::Uuid,
+    #[command(flatten)]
+    matrix: MatrixArg,
+}
+
+/// `veille warn action` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Add an action to a stored warning.
+    Add(ActionAdd),
+    /// Change an action's status (declined needs --reason, done needs --outcome).
+    Set(ActionSet),
+}
+
+/// `veille warn action add` arguments.
+#[derive(Debug, Args)]
+pub struct ActionAdd {
+    /// Warning id.
+    id: uuid::Uuid,
+    /// Owner (a role or work title).
+    #[arg(long)]
+    owner: String,
+    /// Responsible component (a key of the matrix's [components]).
+    #[arg(long)]
+    component: String,
+    /// Tier: I, II or III.
+    #[arg(long)]
+    tier: String,
+    /// The response option, in words.
+    #[arg(long)]
+    option: String,
+    /// Hours until due (default: the matrix's time to act).
+    #[arg(long)]
+    due_hours: Option<i64>,
+    #[command(flatten)]
+    matrix: MatrixArg,
+}
+
+/// `veille warn action set` arguments.
+#[derive(Debug, Args)]
+pub struct ActionSet {
+    /// Action key: WARNING_ID/N.
+    key: String,
+    /// proposed, assigned, acknowledged, in_progress, done, declined.
+    #[arg(long)]
+    status: String,
+    /// Why (required to decline).
+    #[arg(long)]
+    reason: Option<String>,
+    /// What came of it (required for done).
+    #[arg(long)]
+    outcome: Option<String>,
 }
 
 /// `veille warn save` arguments.
@@ -101,6 +200,12 @@ pub async fn run(cmd: WarnCommand, global: &Global) -> Result<()> {
     match cmd {
         WarnCommand::List(a) => list(a, global).await,
         WarnCommand::Save(a) => save(a, global).await,
+        WarnCommand::Ack(a) => ack(a, global).await,
+        WarnCommand::Respond(a) => respond(a, global).await,
+        WarnCommand::Action(ActionCommand::Add(a)) => action_add(a, global).await,
+        WarnCommand::Action(ActionCommand::Set(a)) => action_set(a, global).await,
+        WarnCommand::Overdue(a) => overdue(a, global).await,
+        WarnCommand::Metrics => metrics(global).await,
     }
 }
 
@@ -205,8 +310,23 @@ async fn save(a: SaveArgs, global: &Global) -> Result<()> {
     let ws = detect(&a.detector, &cfg, global).await?;
     let store = global.store().await?;
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
+    // An escalation (veille warn overdue) is kept: the detector never lowers a level.
+    let stored: std::collections::HashMap<String, warnings::WarningLevel> = store
+        .protection_records("warning")
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            serde_json::from_value::<Warning>(r.doc)
+                .ok()
+                .map(|w| (r.key, w.level))
+        })
+        .collect();
     for w in &ws {
-        let doc = serde_json::to_value(w)?;
+        let mut w = w.clone();
+        if let Some(l) = stored.get(&w.id.to_string()) {
+            w.level = w.level.max(*l);
+        }
+        let doc = serde_json::to_value(&w)?;
         match store
             .put_protection_record("warning", &w.id.to_string(), &doc, &global.user, None)
             .await?
@@ -268,5 +388,385 @@ pub async fn backtest(a: BacktestWarningsArgs, global: &Global) -> Result<()> {
             .map(|d| format!("{d:.1} days"))
             .unwrap_or_else(|| "n/a".into())
     );
+    Ok(())
+}
+
+async fn db(global: &Global) -> Result<Arc<dyn Store>> {
+    match global.existing_store().await? {
+        Some(s) => Ok(s),
+        None => bail!("no database at {}", global.database),
+    }
+}
+
+/// A stored warning and when it was first stored.
+async fn stored_warning(
+    store: &Arc<dyn Store>,
+    id: uuid::Uuid,
+) -> Result<(Warning, chrono::DateTime<chrono::Utc>)> {
+    let key = id.to_string();
+    let hist = store.protection_history("warning", &key).await?;
+    let (Some(first), Some(last)) = (hist.first(), hist.last()) else {
+        bail!("no stored warning with id {id} (run veille warn save first)");
+    };
+    Ok((serde_json::from_value(last.doc.clone())?, first.at))
+}
+
+async fn actions_of(store: &Arc<dyn Store>) -> Result<Vec<Action>> {
+    let mut out = Vec::new();
+    for r in store.protection_records("action").await? {
+        out.push(serde_json::from_value::<Action>(r.doc)?);
+    }
+    Ok(out)
+}
+
+async fn ack(a: AckArgs, global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    stored_warning(&store, a.id).await?;
+    let doc = serde_json::json!({ "by": global.user, "at": chrono::Utc::now() });
+    let key = a.id.to_string();
+    if !store
+        .protection_records("ack")
+        .await?
+        .iter()
+        .any(|r| r.key == key)
+    {
+        store
+            .put_protection_record("ack", &key, &doc, &global.user, None)
+            .await?;
+        println!("acknowledged warning {key}");
+    } else {
+        println!("warning {key} was already acknowledged");
+    }
+    Ok(())
+}
+
+async fn respond(a: RespondArgs, global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    let m = a.matrix.load()?;
+    let (w, issued) = stored_warning(&store, a.id).await?;
+    println!(
+        "[{}] {} {} — {} (issued {})",
+        w.level.code(),
+        w.kind.code(),
+        w.area,
+        w.subject,
+        issued.format("%Y-%m-%d %H:%M UTC")
+    );
+    match m.lookup(w.kind, w.level) {
+        None => println!(
+            "  the response matrix has no entry for {} at {}",
+            w.kind.code(),
+            w.level.code()
+        ),
+        Some(e) => {
+            let names: Vec<String> = e
+                .components
+                .iter()
+                .map(|c| m.components.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect();
+            println!("  responsible: {}", names.join(", "));
+            println!(
+                "  acknowledge by {}; act by {}; overdue escalates to {}",
+                (issued + chrono::Duration::hours(i64::from(e.acknowledge_hours)))
+                    .format("%Y-%m-%d %H:%M UTC"),
+                (issued + chrono::Duration::hours(i64::from(e.act_hours)))
+                    .format("%Y-%m-%d %H:%M UTC"),
+                e.escalate_to.code()
+            );
+            for o in &e.options {
+                println!("  tier {:?}: {}", o.tier, o.text);
+            }
+            println!("  ({}:{})", m.file, e.line);
+        }
+    }
+    let acts: Vec<Action> = actions_of(&store)
+        .await?
+        .into_iter()
+        .filter(|x| x.warning_id == a.id)
+        .collect();
+    if acts.is_empty() {
+        println!("  no action yet");
+    }
+    for x in acts {
+        println!(
+            "  action {} [{}] {} ({}, tier {:?}): {} — due {}{}{}",
+            x.key(),
+            x.status.code(),
+            x.owner,
+            x.component,
+            x.tier,
+            x.option,
+            x.due.format("%Y-%m-%d %H:%M UTC"),
+            x.reason
+                .map(|r| format!("; reason: {r}"))
+                .unwrap_or_default(),
+            x.outcome
+                .map(|r| format!("; outcome: {r}"))
+                .unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
+
+fn parse_tier(s: &str) -> Result<Tier> {
+    Ok(match s.trim() {
+        "I" | "1" => Tier::I,
+        "II" | "2" => Tier::II,
+        "III" | "3" => Tier::III,
+        other => bail!("--tier must be I, II or III, got '{other}'"),
+    })
+}
+
+async fn action_add(a: ActionAdd, global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    let m = a.matrix.load()?;
+    let (w, _) = stored_warning(&store, a.id).await?;
+    if !m.components.contains_key(&a.component) {
+        bail!(
+            "unknown component '{}' (the matrix has: {})",
+            a.component,
+            m.components.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let tier = parse_tier(&a.tier)?;
+    let hours = match a.due_hours {
+        Some(h) => h,
+        None => m
+            .lookup(w.kind, w.level)
+            .map(|e| i64::from(e.act_hours))
+            .unwrap_or(72),
+    };
+    let n = actions_of(&store)
+        .await?
+        .iter()
+        .filter(|x| x.warning_id == a.id)
+        .count() as u32
+        + 1;
+    let now = chrono::Utc::now();
+    let act = Action {
+        warning_id: a.id,
+        n,
+        owner: a.owner,
+        component: a.component,
+        tier,
+        option: a.option,
+        due: now + chrono::Duration::hours(hours),
+        status: ActionStatus::Assigned,
+        reason: None,
+        outcome: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .put_protection_record(
+            "action",
+            &act.key(),
+            &serde_json::to_value(&act)?,
+            &global.user,
+            None,
+        )
+        .await?;
+    println!(
+        "action {} assigned to {}, due {}",
+        act.key(),
+        act.owner,
+        act.due.format("%Y-%m-%d %H:%M UTC")
+    );
+    Ok(())
+}
+
+async fn action_set(a: ActionSet, global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    let Some(status) = ActionStatus::parse(&a.status) else {
+        bail!(
+            "--status must be proposed, assigned, acknowledged, in_progress, done or declined, got '{}'",
+            a.status
+        );
+    };
+    let Some(rec) = store
+        .protection_records("action")
+        .await?
+        .into_iter()
+        .find(|r| r.key == a.key)
+    else {
+        bail!("no action {}", a.key);
+    };
+    let mut act: Action = serde_json::from_value(rec.doc)?;
+    act.set_status(
+        status,
+        a.reason.as_deref(),
+        a.outcome.as_deref(),
+        chrono::Utc::now(),
+    )?;
+    store
+        .put_protection_record(
+            "action",
+            &a.key,
+            &serde_json::to_value(&act)?,
+            &global.user,
+            a.reason.as_deref(),
+        )
+        .await?;
+    println!("action {} is now {}", a.key, status.code());
+    Ok(())
+}
+
+async fn overdue(a: MatrixArg, global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    let m = a.load()?;
+    let now = chrono::Utc::now();
+    let acked: Vec<String> = store
+        .protection_records("ack")
+        .await?
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    let actions = actions_of(&store).await?;
+    let mut n = 0;
+    for rec in store.protection_records("warning").await? {
+        let mut w: Warning = serde_json::from_value(rec.doc)?;
+        let Some(e) = m.lookup(w.kind, w.level) else {
+            continue;
+        };
+        let issued = store
+            .protection_history("warning", &rec.key)
+            .await?
+            .first()
+            .map(|r| r.at)
+            .unwrap_or(rec.at);
+        let mut why = Vec::new();
+        if !acked.contains(&rec.key)
+            && now > issued + chrono::Duration::hours(i64::from(e.acknowledge_hours))
+        {
+            why.push(format!("not acknowledged within {} h", e.acknowledge_hours));
+        }
+        for x in actions
+            .iter()
+            .filter(|x| x.warning_id == w.id && x.is_overdue(now))
+        {
+            why.push(format!(
+                "action {} overdue since {}",
+                x.key(),
+                x.due.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        if why.is_empty() {
+            continue;
+        }
+        n += 1;
+        println!(
+            "[{}] {} {} — {}: {}",
+            w.level.code(),
+            w.kind.code(),
+            w.area,
+            w.id,
+            why.join("; ")
+        );
+        let esc_key = format!("{}/{}", w.id, e.escalate_to.code());
+        let doc = serde_json::json!({"warning_id": w.id, "from": w.level.code(), "to": e.escalate_to.code(), "why": why, "at": now});
+        if !store
+            .protection_records("escalation")
+            .await?
+            .iter()
+            .any(|r| r.key == esc_key)
+        {
+            store
+                .put_protection_record("escalation", &esc_key, &doc, &global.user, Some("overdue"))
+                .await?;
+            if e.escalate_to > w.level {
+                w.level = e.escalate_to;
+                store
+                    .put_protection_record(
+                        "warning",
+                        &rec.key,
+                        &serde_json::to_value(&w)?,
+                        &global.user,
+                        Some("escalated: overdue"),
+                    )
+                    .await?;
+                println!("    escalated to {}", e.escalate_to.code());
+            }
+        }
+    }
+    if n == 0 {
+        println!("nothing overdue");
+    }
+    Ok(())
+}
+
+async fn metrics(global: &Global) -> Result<()> {
+    let store = db(global).await?;
+    let acks: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> = store
+        .protection_records("ack")
+        .await?
+        .into_iter()
+        .map(|r| (r.key, r.at))
+        .collect();
+    let actions = actions_of(&store).await?;
+    let mut by_area = Vec::new();
+    let mut by_component = Vec::new();
+    for rec in store.protection_records("warning").await? {
+        let w: Warning = serde_json::from_value(rec.doc)?;
+        let issued = store
+            .protection_history("warning", &rec.key)
+            .await?
+            .first()
+            .map(|r| r.at)
+            .unwrap_or(rec.at);
+        let area = w.area.split('/').next().unwrap_or("").to_string();
+        let t = TrackedWarning {
+            id: w.id,
+            group: area,
+            issued_at: issued,
+            acknowledged_at: acks.get(&rec.key).copied(),
+        };
+        let comps: Vec<&str> = actions
+            .iter()
+            .filter(|a| a.warning_id == w.id)
+            .map(|a| a.component.as_str())
+            .collect();
+        for c in if comps.is_empty() {
+            vec!["(no action)"]
+        } else {
+            comps
+        } {
+            by_component.push(TrackedWarning {
+                group: c.to_string(),
+                ..t.clone()
+            });
+        }
+        by_area.push(t);
+    }
+    let now = chrono::Utc::now();
+    let ma = tracking::metrics(&by_area, &actions, now);
+    let mc = tracking::metrics(&by_component, &actions, now);
+    if global.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"by_area": ma, "by_component": mc}))?
+        );
+        return Ok(());
+    }
+    let hrs = |h: Option<f64>| h.map(|h| format!("{h:.1} h")).unwrap_or_else(|| "—".into());
+    for (title, m) in [("area", ma), ("component", mc)] {
+        println!("warning-to-action metrics by {title}:");
+        println!(
+            "  {:<24} {:>8} {:>6} {:>10} {:>12} {:>9} {:>11} {:>8}",
+            title, "warnings", "acked", "to ack", "to 1st act", "w/action", "closed+out", "overdue"
+        );
+        for (g, x) in m {
+            println!(
+                "  {:<24} {:>8} {:>6} {:>10} {:>12} {:>8.0}% {:>10.0}% {:>8}",
+                g,
+                x.warnings,
+                x.acknowledged,
+                hrs(x.median_hours_to_acknowledge),
+                hrs(x.median_hours_to_first_action),
+                100.0 * x.share_with_action,
+                100.0 * x.share_closed_with_outcome,
+                x.overdue_actions
+            );
+        }
+    }
     Ok(())
 }

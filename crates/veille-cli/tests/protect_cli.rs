@@ -273,3 +273,119 @@ fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers(
         "error: --spike-alpha must be between 0 and 1, got 2"
     );
 }
+
+#[test]
+fn a_warning_gets_owners_deadlines_and_escalates_when_overdue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    ok(&veille(&db, &["warn", "save"]));
+    let ws = json(&veille(
+        &db,
+        &["--json", "warn", "list", "--stored", "--kind", "severity"],
+    ));
+    let w = &ws.as_array().unwrap()[0];
+    let id = w["id"].as_str().unwrap().to_string();
+    assert_eq!(w["level"], "high");
+    let out = ok(&veille(&db, &["warn", "respond", &id]));
+    assert!(
+        out.contains("responsible: Protection / POC unit, Human rights, Humanitarian coordination"),
+        "{out}"
+    );
+    assert!(out.contains("no action yet"));
+    assert!(out.contains("tier II: "));
+    ok(&veille(&db, &["warn", "ack", &id]));
+    ok(&veille(
+        &db,
+        &[
+            "warn",
+            "action",
+            "add",
+            &id,
+            "--owner",
+            "head of office",
+            "--component",
+            "protection",
+            "--tier",
+            "I",
+            "--option",
+            "call chiefs",
+        ],
+    ));
+    ok(&veille(
+        &db,
+        &[
+            "warn",
+            "action",
+            "add",
+            &id,
+            "--owner",
+            "sector commander",
+            "--component",
+            "security",
+            "--tier",
+            "II",
+            "--option",
+            "patrol",
+            "--due-hours=-1",
+        ],
+    ));
+    let k1 = format!("{id}/1");
+    let k2 = format!("{id}/2");
+    assert_eq!(
+        err(&veille(
+            &db,
+            &["warn", "action", "set", &k2, "--status", "declined"]
+        )),
+        "error: declining an action needs a reason"
+    );
+    assert_eq!(
+        err(&veille(&db, &["warn", "action", "set", &k1, "--status", "finished"])),
+        "error: --status must be proposed, assigned, acknowledged, in_progress, done or declined, got 'finished'"
+    );
+    assert_eq!(
+        err(&veille(&db, &["warn", "action", "add", &id, "--owner", "x", "--component", "army", "--tier", "I", "--option", "y"])),
+        "error: unknown component 'army' (the matrix has: civil_affairs, human_rights, humanitarian, police, protection, security)"
+    );
+    ok(&veille(
+        &db,
+        &[
+            "warn",
+            "action",
+            "set",
+            &k1,
+            "--status",
+            "done",
+            "--outcome",
+            "chiefs reached",
+        ],
+    ));
+    // Action 2 is past due: the warning escalates once, to the matrix's level.
+    let out = ok(&veille(&db, &["warn", "overdue"]));
+    assert!(out.contains(&format!("action {k2} overdue since")), "{out}");
+    assert!(out.contains("escalated to critical"), "{out}");
+    let out = ok(&veille(&db, &["warn", "overdue"]));
+    assert!(!out.contains("escalated"), "{out}");
+    // Re-running the detectors keeps the escalated level.
+    ok(&veille(&db, &["warn", "save"]));
+    let ws = json(&veille(
+        &db,
+        &["--json", "warn", "list", "--stored", "--kind", "severity"],
+    ));
+    let again = ws
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(again["level"], "critical");
+    let m = json(&veille(&db, &["--json", "warn", "metrics"]));
+    let area = w["area"].as_str().unwrap().split('/').next().unwrap();
+    let a = &m["by_area"][area];
+    assert_eq!(a["acknowledged"], 1);
+    assert_eq!(a["overdue_actions"], 1);
+    let n = a["warnings"].as_f64().unwrap();
+    assert!((a["share_with_action"].as_f64().unwrap() - 1.0 / n).abs() < 1e-9);
+    assert!((a["share_closed_with_outcome"].as_f64().unwrap() - 1.0 / n).abs() < 1e-9);
+    assert_eq!(m["by_component"]["security"]["warnings"], 1);
+}

@@ -16,6 +16,8 @@
 //!   reliability table against the base-rate and "same as last period" benchmarks).
 //! - [`response`]: the response matrix (warning type × level → components, options per
 //!   tier, time to acknowledge and to act, escalation), from `data/poc/response_matrix.toml`.
+//! - [`tracking`]: response actions (owner, tier, option, due, status, outcome), overdue
+//!   detection and the warning-to-action metrics.
 //! - [`warnings`]: early warnings (spike, reprisal-cycle risk, new actor, severity) with
 //!   de-duplication, and the spike-warning backtest (precision, recall, lead time).
 
@@ -25,6 +27,7 @@ pub mod category;
 pub mod response;
 pub mod rollup;
 pub mod rules;
+pub mod tracking;
 pub mod warnings;
 
 pub use category::{PerpClass, PocCode};
