@@ -10,6 +10,7 @@ mod events;
 mod io;
 mod output;
 mod place;
+mod report;
 mod synth;
 mod warn;
 
@@ -75,6 +76,9 @@ enum Command {
     /// Early warnings: spikes, reprisal-cycle risk, new actors, severity thresholds.
     #[command(subcommand)]
     Warn(warn::WarnCommand),
+    /// Reports: the regional threat assessment (Markdown and HTML).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// Options every subcommand may read.
@@ -163,6 +167,7 @@ fn main() -> std::process::ExitCode {
             Command::Assess(a) => assess::run(a, &global).await,
             Command::Backtest(c) => backtest::run(c, &global).await,
             Command::Warn(c) => warn::run(c, &global).await,
+            Command::Report(c) => report::run(c, &global).await,
         }
     });
     match result {

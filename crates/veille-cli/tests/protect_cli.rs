@@ -389,3 +389,60 @@ fn a_warning_gets_owners_deadlines_and_escalates_when_overdue() {
     assert!((a["share_closed_with_outcome"].as_f64().unwrap() - 1.0 / n).abs() < 1e-9);
     assert_eq!(m["by_component"]["security"]["warnings"], 1);
 }
+
+#[test]
+fn regional_report_writes_markdown_and_self_contained_html_and_tracks_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    ok(&veille(&db, &["warn", "save"]));
+    let out = dir.path().join("reports");
+    let o = out.to_str().unwrap();
+    ok(&veille(
+        &db,
+        &[
+            "report", "region", "Mopti", "--period", "2026-07", "--out", o,
+        ],
+    ));
+    ok(&veille(
+        &db,
+        &[
+            "report", "region", "Mopti", "--period", "2026-08", "--out", o,
+        ],
+    ));
+    let md = std::fs::read_to_string(out.join("Mopti-2026-08.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("Mopti-2026-08.html")).unwrap();
+    for section in [
+        "## Risk matrix by POC threat category",
+        "## Hotspots (cercles)",
+        "## Trend",
+        "## Events by perpetrator class",
+        "## Notable events",
+        "## Warnings issued and what was done",
+        "## Overdue actions",
+        "## Changes since the last report",
+    ] {
+        assert!(md.contains(section), "{section}");
+    }
+    assert!(md.contains("Compared with the report for 2026-07:"), "{md}");
+    // July 2026 in the trend table equals the CSV's Mopti rows for that month.
+    assert!(md.contains(&format!(
+        "| 2026-07 | {} |",
+        csv_count("Mopti region", "2026-07")
+    )));
+    // State forces are a row of their own.
+    assert!(md.contains("| state |"), "{md}");
+    assert!(html.contains("<svg") && html.contains("</html>"));
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "self-contained"
+    );
+    assert!(md.contains("NO ACTION") || !md.contains("| spike |"));
+    let e = veille(
+        &db,
+        &[
+            "report", "region", "Atlantis", "--period", "2026-08", "--out", o,
+        ],
+    );
+    assert!(err(&e).starts_with("error: no events in a region called 'Atlantis'"));
+}
