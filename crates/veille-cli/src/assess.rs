@@ -29,6 +29,89 @@ pub struct AssessArgs {
 pub enum AssessCommand {
     /// Show an event's POC threat categories and the rule that gave each.
     Categorise(CategoriseArgs),
+    /// Override an event's POC categories by hand, with a reason (kept as a revision;
+    /// the rules' result stays visible).
+    Override(OverrideArgs),
+}
+
+/// `veille assess override` arguments.
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    /// Event id (UUID) or external id such as ged:12989.
+    id: String,
+    /// The categories, comma-separated, e.g. "6" or "3,4b".
+    #[arg(long)]
+    categories: String,
+    /// Why (required).
+    #[arg(long)]
+    reason: String,
+}
+
+/// The analysts' category overrides stored in the database (event id → categories).
+pub async fn stored_overrides(
+    store: &dyn veille_store::Store,
+) -> Result<std::collections::HashMap<uuid::Uuid, Vec<PocCode>>> {
+    let mut out = std::collections::HashMap::new();
+    for r in store.protection_records("category_override").await? {
+        let id = uuid::Uuid::parse_str(&r.key)?;
+        let codes: Vec<PocCode> = serde_json::from_value(r.doc["categories"].clone())?;
+        out.insert(id, codes);
+    }
+    Ok(out)
+}
+
+async fn override_categories(a: OverrideArgs, global: &Global) -> Result<()> {
+    if a.reason.trim().is_empty() {
+        bail!("an override needs a reason");
+    }
+    let mut codes = Vec::new();
+    for c in a
+        .categories
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        match PocCode::parse(c) {
+            Some(p) => codes.push(p),
+            None => bail!("unknown POC category '{c}' (expected 1, 2, 3, 4, 4a-4f, 5 or 6)"),
+        }
+    }
+    if codes.is_empty() {
+        bail!("--categories needs at least one category");
+    }
+    codes.sort();
+    codes.dedup();
+    let Some(store) = global.existing_store().await? else {
+        bail!("no database at {}", global.database);
+    };
+    let id = crate::events::resolve_id(&store, &a.id).await?;
+    if store.get_event(id).await?.is_none() {
+        bail!("no event with id {id}");
+    }
+    let doc = serde_json::json!({ "categories": codes, "reason": a.reason.trim() });
+    let r = store
+        .put_protection_record(
+            "category_override",
+            &id.to_string(),
+            &doc,
+            &global.user,
+            Some(a.reason.trim()),
+        )
+        .await?;
+    match r {
+        Some(r) => println!(
+            "event {id}: categories set to {} by {} (version {})",
+            codes
+                .iter()
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(", "),
+            global.user,
+            r.version
+        ),
+        None => println!("event {id}: the same override is already in place"),
+    }
+    Ok(())
 }
 
 /// `veille assess categorise` arguments.
@@ -172,6 +255,7 @@ pub async fn load_events(global: &Global, files: &[PathBuf]) -> Result<Vec<Event
 pub async fn run(args: AssessArgs, global: &Global) -> Result<()> {
     match args.command {
         Some(AssessCommand::Categorise(a)) => categorise(a, global).await,
+        Some(AssessCommand::Override(a)) => override_categories(a, global).await,
         None => area(args.area, global).await,
     }
 }
@@ -186,7 +270,15 @@ async fn categorise(a: CategoriseArgs, global: &Global) -> Result<()> {
         bail!("no event with id {id}");
     };
     let registry = veille_ingest::reference::load_registry(Some(store.as_ref())).await?;
-    let cat = rules.categorise(&event, Some(&registry));
+    let mut cat = rules.categorise(&event, Some(&registry));
+    let history = store
+        .protection_history("category_override", &event.id.to_string())
+        .await?;
+    let by_rules = cat.clone();
+    if let Some(last) = history.last() {
+        let codes: Vec<PocCode> = serde_json::from_value(last.doc["categories"].clone())?;
+        cat = cat.overridden(&codes);
+    }
     if global.json {
         println!("{}", serde_json::to_string_pretty(&cat)?);
         return Ok(());
@@ -236,6 +328,21 @@ async fn categorise(a: CategoriseArgs, global: &Global) -> Result<()> {
         );
     }
     println!("rules matched: {}", cat.rules.join(", "));
+    if let Some(last) = history.last() {
+        let orig: Vec<&str> = by_rules.codes().into_iter().map(PocCode::code).collect();
+        println!(
+            "overridden by {} on {} (version {}): {} — the rules gave: {}",
+            last.by,
+            last.at.format("%Y-%m-%d %H:%M UTC"),
+            last.version,
+            last.reason.as_deref().unwrap_or(""),
+            if orig.is_empty() {
+                "none".to_string()
+            } else {
+                orig.join(", ")
+            }
+        );
+    }
     Ok(())
 }
 
@@ -248,7 +355,11 @@ pub async fn series(
     let rules = source.rules.load()?;
     let events = load_events(global, &source.files).await?;
     let registry = veille_actors::Registry::shipped()?;
-    let rollup = Rollup::rebuild(events.iter(), &rules, Some(registry));
+    let overrides = match (source.files.is_empty(), global.existing_store().await?) {
+        (true, Some(store)) => stored_overrides(store.as_ref()).await?,
+        _ => Default::default(),
+    };
+    let rollup = Rollup::rebuild_with(events.iter(), &rules, Some(registry), overrides);
     Ok((
         Series::from_rollup(&rollup, level, &source.params()),
         events,

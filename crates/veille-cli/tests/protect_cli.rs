@@ -446,3 +446,79 @@ fn regional_report_writes_markdown_and_self_contained_html_and_tracks_changes() 
     );
     assert!(err(&e).starts_with("error: no events in a region called 'Atlantis'"));
 }
+
+#[test]
+fn an_override_is_a_revision_that_keeps_the_rules_result_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    assert_eq!(
+        err(&veille(
+            &db,
+            &[
+                "assess",
+                "override",
+                "ged:12989",
+                "--categories",
+                "6",
+                "--reason",
+                " "
+            ]
+        )),
+        "error: an override needs a reason"
+    );
+    assert_eq!(
+        err(&veille(
+            &db,
+            &[
+                "assess",
+                "override",
+                "ged:12989",
+                "--categories",
+                "4z",
+                "--reason",
+                "x"
+            ]
+        )),
+        "error: unknown POC category '4z' (expected 1, 2, 3, 4, 4a-4f, 5 or 6)"
+    );
+    let out = ok(&veille(
+        &db,
+        &[
+            "assess",
+            "override",
+            "ged:12989",
+            "--categories",
+            "6,4a",
+            "--reason",
+            "20 civilians executed: mass killing",
+        ],
+    ));
+    assert!(
+        out.contains("categories set to 4a, 6 by tester (version 1)"),
+        "{out}"
+    );
+    let out = ok(&veille(&db, &["assess", "categorise", "ged:12989"]));
+    assert!(
+        out.contains("4a  Massive and deliberate targeting of civilians"),
+        "{out}"
+    );
+    assert!(out.contains("rule analyst override"), "{out}");
+    assert!(
+        out.contains("20 civilians executed: mass killing — the rules gave: 6"),
+        "{out}"
+    );
+    let again = ok(&veille(
+        &db,
+        &[
+            "assess",
+            "override",
+            "ged:12989",
+            "--categories",
+            "6",
+            "--reason",
+            "second look",
+        ],
+    ));
+    assert!(again.contains("(version 2)"), "{again}");
+}

@@ -181,6 +181,7 @@ pub struct Rollup {
     unit_ids: HashMap<Unit, u32>,
     applied: HashMap<Uuid, Contribution>,
     coords: HashMap<u32, (f64, f64, i64)>,
+    overrides: HashMap<Uuid, Vec<PocCode>>,
 }
 
 impl Rollup {
@@ -196,6 +197,27 @@ impl Rollup {
         registry: Option<&Registry>,
     ) -> Self {
         let mut r = Rollup::new();
+        for e in events {
+            r.apply(e, rules, registry);
+        }
+        r
+    }
+
+    /// Analysts' category overrides (event id → categories), used instead of the rules
+    /// for those events from the next apply on. Call before building.
+    pub fn set_overrides(&mut self, overrides: HashMap<Uuid, Vec<PocCode>>) {
+        self.overrides = overrides;
+    }
+
+    /// Builds a rollup from scratch with analysts' category overrides.
+    pub fn rebuild_with<'a>(
+        events: impl IntoIterator<Item = &'a Event>,
+        rules: &RuleSet,
+        registry: Option<&Registry>,
+        overrides: HashMap<Uuid, Vec<PocCode>>,
+    ) -> Self {
+        let mut r = Rollup::new();
+        r.set_overrides(overrides);
         for e in events {
             r.apply(e, rules, registry);
         }
@@ -282,7 +304,10 @@ impl Rollup {
         if let Some(g) = loc.priogrid_gid {
             units.push(self.intern(Unit::Gid(g)));
         }
-        let cat = rules.categorise(e, reg);
+        let mut cat = rules.categorise(e, reg);
+        if let Some(codes) = self.overrides.get(&e.id) {
+            cat = cat.overridden(codes);
+        }
         let mut pocs: Vec<PocCode> = cat.codes();
         for m in cat.main_categories() {
             if !pocs.contains(&m) {

@@ -34,6 +34,9 @@ use toml::Spanned;
 use veille_actors::Registry;
 use veille_model::{Attribution, Event, EventType, SubEventType, VictimCategory, ViolenceType};
 
+/// The `rule_id` shown for categories an analyst set by hand.
+pub const OVERRIDE_RULE_ID: &str = "analyst override";
+
 /// The shipped rules file, embedded in the binary.
 pub const SHIPPED_RULES: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -175,6 +178,23 @@ pub struct Categorisation {
 }
 
 impl Categorisation {
+    /// An analyst's override: the categories become `codes`, each shown as given by
+    /// "analyst override"; `rules` still lists the rules that matched, so the original
+    /// stays visible next to the override.
+    pub fn overridden(mut self, codes: &[PocCode]) -> Categorisation {
+        let mut codes = codes.to_vec();
+        codes.sort();
+        codes.dedup();
+        self.categories = codes
+            .into_iter()
+            .map(|code| Fired {
+                code,
+                rule_id: OVERRIDE_RULE_ID.to_string(),
+            })
+            .collect();
+        self
+    }
+
     /// The codes alone.
     pub fn codes(&self) -> Vec<PocCode> {
         self.categories.iter().map(|f| f.code).collect()

@@ -143,3 +143,46 @@ fn week_and_day_grains_start_on_monday_and_the_day() {
     );
     assert_eq!(Grain::Day.period_start(d), d);
 }
+
+#[test]
+fn an_analysts_override_moves_the_event_between_categories() {
+    let rules = RuleSet::shipped().unwrap();
+    let events = real_events();
+    // An event the rules do not put in category 6.
+    let e = events
+        .iter()
+        .find(|e| {
+            e.location.admin1.is_some()
+                && !rules
+                    .categorise(e, Some(reg()))
+                    .main_categories()
+                    .contains(&PocCode::StateAbuse)
+        })
+        .unwrap();
+    let count6 = |r: &Rollup| -> i64 {
+        let unit = r
+            .unit_id(&Unit::Admin1(
+                e.location.admin1.as_ref().unwrap().name.clone(),
+            ))
+            .unwrap();
+        r.get(&Key {
+            unit,
+            grain: Grain::Month,
+            period: Grain::Month.period_start(e.date_start),
+            event_type: e.event_type,
+            poc: Facet::Is(PocCode::StateAbuse),
+            perp: Facet::All,
+            victim: Facet::All,
+        })
+        .events
+    };
+    let plain = Rollup::rebuild(events.iter(), &rules, Some(reg()));
+    let mut ov = HashMap::new();
+    ov.insert(e.id, vec![PocCode::StateAbuse]);
+    let with = Rollup::rebuild_with(events.iter(), &rules, Some(reg()), ov);
+    assert_eq!(count6(&with), count6(&plain) + 1);
+    let cat = rules
+        .categorise(e, Some(reg()))
+        .overridden(&[PocCode::StateAbuse]);
+    assert_eq!(cat.categories[0].rule_id, "analyst override");
+}
