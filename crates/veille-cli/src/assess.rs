@@ -32,6 +32,118 @@ pub enum AssessCommand {
     /// Override an event's POC categories by hand, with a reason (kept as a revision;
     /// the rules' result stays visible).
     Override(OverrideArgs),
+    /// Override one cell of an area's assessment (likelihood and/or impact) with a
+    /// justification; the model's value, the override and who made it are all kept.
+    OverrideCell(OverrideCellArgs),
+}
+
+/// `veille assess override-cell` arguments.
+#[derive(Debug, Args)]
+pub struct OverrideCellArgs {
+    /// The area: a region (Mopti) or a cercle (Mopti/Bankass).
+    #[arg(long)]
+    area: String,
+    /// The period, YYYY-MM.
+    #[arg(long)]
+    period: String,
+    /// Period length in months (1 or 2).
+    #[arg(long, default_value_t = 1)]
+    months: u32,
+    /// The category: any, or 1–6.
+    #[arg(long)]
+    category: String,
+    /// Likelihood: very low, low, medium, high, very high.
+    #[arg(long)]
+    likelihood: Option<String>,
+    /// Impact: very low, low, medium, high, very high.
+    #[arg(long)]
+    impact: Option<String>,
+    /// Why (required).
+    #[arg(long)]
+    reason: String,
+}
+
+fn cell_key(area: &str, period: NaiveDate, months: u32) -> String {
+    format!(
+        "{}|{}|{months}",
+        area.to_lowercase(),
+        period.format("%Y-%m")
+    )
+}
+
+async fn override_cell(a: OverrideCellArgs, global: &Global) -> Result<()> {
+    if a.reason.trim().is_empty() {
+        bail!("an override needs a reason");
+    }
+    let period = parse_period(&a.period)?;
+    let category = match a.category.trim() {
+        "any" => None,
+        c => match PocCode::parse(c).filter(|p| p.main() == *p) {
+            Some(p) => Some(p),
+            None => bail!("--category must be any or a main category 1-6, got '{c}'"),
+        },
+    };
+    let scale = |v: &Option<String>, what: &str| -> Result<Option<veille_protect::assess::Scale>> {
+        match v {
+            None => Ok(None),
+            Some(t) => match veille_protect::assess::Scale::parse(t) {
+                Some(x) => Ok(Some(x)),
+                None => {
+                    bail!("--{what} must be very low, low, medium, high or very high, got '{t}'")
+                }
+            },
+        }
+    };
+    let likelihood = scale(&a.likelihood, "likelihood")?;
+    let impact = scale(&a.impact, "impact")?;
+    if likelihood.is_none() && impact.is_none() {
+        bail!("give --likelihood, --impact or both");
+    }
+    let store = global.store().await?;
+    let key = format!(
+        "{}|{}",
+        cell_key(&a.area, period, a.months),
+        category.map(|c| c.code()).unwrap_or("any")
+    );
+    let doc = serde_json::json!({"category": category, "likelihood": likelihood, "impact": impact, "reason": a.reason.trim()});
+    let r = store
+        .put_protection_record(
+            "assessment_override",
+            &key,
+            &doc,
+            &global.user,
+            Some(a.reason.trim()),
+        )
+        .await?;
+    println!(
+        "{}: {} override stored (version {})",
+        a.area,
+        category
+            .map(|c| format!("category {}", c.code()))
+            .unwrap_or_else(|| "any-event".into()),
+        r.map(|r| r.version.to_string())
+            .unwrap_or_else(|| "unchanged".into())
+    );
+    Ok(())
+}
+
+/// Fills each assessment's `overrides` from the store.
+async fn attach_overrides(out: &mut [AreaAssessment], global: &Global) -> Result<()> {
+    let Some(store) = global.existing_store().await? else {
+        return Ok(());
+    };
+    let recs = store.protection_records("assessment_override").await?;
+    for a in out.iter_mut() {
+        let prefix = format!("{}|", cell_key(&a.area, a.period_start, a.months));
+        for r in recs.iter().filter(|r| r.key.starts_with(&prefix)) {
+            let mut doc = r.doc.clone();
+            doc["by"] = serde_json::json!(r.by);
+            doc["at"] = serde_json::json!(r.at.to_rfc3339());
+            doc["version"] = serde_json::json!(r.version);
+            a.overrides.push(serde_json::from_value(doc)?);
+        }
+    }
+    Ok(())
 }
 
 /// `veille assess override` arguments.
@@ -256,6 +368,7 @@ pub async fn run(args: AssessArgs, global: &Global) -> Result<()> {
     match args.command {
         Some(AssessCommand::Categorise(a)) => categorise(a, global).await,
         Some(AssessCommand::Override(a)) => override_categories(a, global).await,
+        Some(AssessCommand::OverrideCell(a)) => override_cell(a, global).await,
         None => area(args.area, global).await,
     }
 }
@@ -420,6 +533,21 @@ pub fn print_area(a: &AreaAssessment) {
         );
     }
     println!("  (last = events in the last complete period; * = significant, exact Poisson test p < 0.05)");
+    for o in &a.overrides {
+        let model = a.categories.iter().find(|c| c.category == o.category);
+        println!(
+            "  OVERRIDE {}: likelihood {} impact {} (model: {} / {}) by {} at {} (version {}): {}",
+            cat_label(o.category),
+            o.likelihood.map(|x| x.label()).unwrap_or("unchanged"),
+            o.impact.map(|x| x.label()).unwrap_or("unchanged"),
+            model.map(|m| m.likelihood.label()).unwrap_or("?"),
+            model.map(|m| m.impact.label()).unwrap_or("?"),
+            o.by,
+            o.at,
+            o.version,
+            o.reason
+        );
+    }
 }
 
 /// Prints the full-country matrix: one row per area, one cell per main category,
@@ -483,7 +611,7 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
     };
     let params = a.source.params();
     let name = a.admin1.as_deref().or(a.admin2.as_deref());
-    let out = match name {
+    let mut out = match name {
         Some(n) => {
             let Some(i) = s.area(n) else {
                 bail!(
@@ -495,6 +623,7 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
         }
         None => assess_all(&s, period, a.months, &params),
     };
+    attach_overrides(&mut out, global).await?;
     if global.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

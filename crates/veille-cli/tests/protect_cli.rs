@@ -522,3 +522,92 @@ fn an_override_is_a_revision_that_keeps_the_rules_result_visible() {
     ));
     assert!(again.contains("(version 2)"), "{again}");
 }
+
+#[test]
+fn an_assessment_cell_override_is_shown_next_to_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    imported(&db);
+    assert_eq!(
+        err(&veille(
+            &db,
+            &[
+                "assess",
+                "override-cell",
+                "--area",
+                "Mopti",
+                "--period",
+                "2026-08",
+                "--category",
+                "6",
+                "--likelihood",
+                "huge",
+                "--reason",
+                "x"
+            ]
+        )),
+        "error: --likelihood must be very low, low, medium, high or very high, got 'huge'"
+    );
+    assert_eq!(
+        err(&veille(
+            &db,
+            &[
+                "assess",
+                "override-cell",
+                "--area",
+                "Mopti",
+                "--period",
+                "2026-08",
+                "--category",
+                "6",
+                "--reason",
+                "x"
+            ]
+        )),
+        "error: give --likelihood, --impact or both"
+    );
+    ok(&veille(
+        &db,
+        &[
+            "assess",
+            "override-cell",
+            "--area",
+            "Mopti",
+            "--period",
+            "2026-08",
+            "--category",
+            "6",
+            "--likelihood",
+            "very high",
+            "--reason",
+            "FAMa operation announced in Djenné",
+        ],
+    ));
+    let out = ok(&veille(
+        &db,
+        &["assess", "--admin1", "Mopti", "--period", "2026-08"],
+    ));
+    assert!(out.contains("OVERRIDE 6 State-actor violations and abuse of state authority: likelihood very high impact unchanged (model: "), "{out}");
+    assert!(out.contains("by tester at "), "{out}");
+    assert!(out.contains("FAMa operation announced in Djenné"));
+    // The model's own line is still there.
+    assert!(out
+        .lines()
+        .any(|l| l.trim_start().starts_with("6 State-actor violations")));
+    let j = json(&veille(
+        &db,
+        &[
+            "--json", "assess", "--admin1", "Mopti", "--period", "2026-08",
+        ],
+    ));
+    assert_eq!(j[0]["overrides"][0]["likelihood"], "VeryHigh");
+    assert_eq!(j[0]["overrides"][0]["by"], "tester");
+    // Another period is not affected.
+    let j = json(&veille(
+        &db,
+        &[
+            "--json", "assess", "--admin1", "Mopti", "--period", "2026-07",
+        ],
+    ));
+    assert!(j[0]["overrides"].as_array().unwrap().is_empty());
+}

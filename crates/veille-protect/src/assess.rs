@@ -84,7 +84,9 @@ impl Default for ModelParams {
 }
 
 /// The five-step scale used for likelihood and impact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Scale {
     /// 1.
     VeryLow,
@@ -119,6 +121,20 @@ impl Scale {
             Scale::High => "high",
             Scale::VeryHigh => "very high",
         }
+    }
+
+    /// Parses "very low" … "very high" (or very_low …).
+    pub fn parse(s: &str) -> Option<Scale> {
+        let t = s.trim().to_lowercase().replace(['_', '-'], " ");
+        [
+            Scale::VeryLow,
+            Scale::Low,
+            Scale::Medium,
+            Scale::High,
+            Scale::VeryHigh,
+        ]
+        .into_iter()
+        .find(|x| x.label() == t)
     }
 
     /// Likelihood level of a probability.
@@ -559,6 +575,27 @@ pub struct AreaAssessment {
     pub no_data: Option<String>,
     /// One line per category ("any event" first, then 1–6).
     pub categories: Vec<CategoryAssessment>,
+    /// Analysts' overrides of cells, shown next to (never instead of) the model's.
+    pub overrides: Vec<CellOverride>,
+}
+
+/// An analyst's override of one cell of an assessment, with its justification.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct CellOverride {
+    /// The category ("any event" when `None`).
+    pub category: Option<PocCode>,
+    /// The likelihood the analyst sets, if any.
+    pub likelihood: Option<Scale>,
+    /// The impact the analyst sets, if any.
+    pub impact: Option<Scale>,
+    /// The justification.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// 1, 2, 3… for this cell.
+    pub version: u64,
 }
 
 /// Assesses area index `a` for the period starting on `period` (any day in its first
@@ -606,6 +643,7 @@ fn assess_with(
         months,
         no_data: None,
         categories: Vec::new(),
+        overrides: Vec::new(),
     };
     let last_read = origin - 1;
     match s.coverage {
