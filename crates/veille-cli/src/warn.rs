@@ -381,8 +381,9 @@ pub async fn backtest(a: BacktestWarningsArgs, global: &Global) -> Result<()> {
         r.severe_events, r.warned_events
     );
     println!(
-        "  precision {:.3}  recall {:.3}  median lead time {}",
+        "  precision {:.3} (a warning on a random area-day: {:.3})  recall {:.3}  median lead time {}",
         r.precision,
+        r.base_precision,
         r.recall,
         r.median_lead_days
             .map(|d| format!("{d:.1} days"))

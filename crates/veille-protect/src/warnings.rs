@@ -536,6 +536,9 @@ pub struct WarningBacktest {
     pub recall: f64,
     /// Median days between the earliest such warning and the severe event.
     pub median_lead_days: Option<f64>,
+    /// The precision of a warning issued on a random area-day (areas with events, days
+    /// between the data's first and last event): the bar a detector must clear.
+    pub base_precision: f64,
     /// The horizon, days.
     pub horizon_days: i64,
     /// What counts as severe.
@@ -603,6 +606,35 @@ pub fn backtest_spikes(
             }
         }
     }
+    // Base precision: share of all area-days followed by a severe event within h.
+    let (lo, hi) = (
+        evs.iter().map(|e| e.date_start).min(),
+        evs.iter().map(|e| e.date_start).max(),
+    );
+    let mut days_total = 0u64;
+    let mut days_hit = 0u64;
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        let span = (hi - lo).num_days() + 1;
+        let areas: std::collections::BTreeSet<String> =
+            evs.iter().filter_map(|e| area_of(e)).collect();
+        for a in &areas {
+            days_total += span as u64;
+            if let Some(s) = severe.get(a) {
+                let mut covered = vec![false; span as usize];
+                for x in s {
+                    // Days d with x in (d, d + h]: d in [x - h, x - 1].
+                    let from = ((*x - lo).num_days() - horizon_days).max(0);
+                    let to = ((*x - lo).num_days() - 1).min(span - 1);
+                    for d in from..=to {
+                        if d >= 0 && d < span {
+                            covered[d as usize] = true;
+                        }
+                    }
+                }
+                days_hit += covered.iter().filter(|c| **c).count() as u64;
+            }
+        }
+    }
     leads.sort_by(f64::total_cmp);
     let median = if leads.is_empty() {
         None
@@ -627,6 +659,11 @@ pub fn backtest_spikes(
             warned as f64 / n_severe as f64
         },
         median_lead_days: median,
+        base_precision: if days_total == 0 {
+            0.0
+        } else {
+            days_hit as f64 / days_total as f64
+        },
         horizon_days,
         severe_definition: format!(
             "an event with at least {severe_killed} killed (best estimate) in the same area"

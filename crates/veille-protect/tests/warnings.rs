@@ -231,6 +231,13 @@ fn spike_backtest_counts_precision_recall_and_lead() {
         r.true_warnings, r.warnings,
         "every spike day precedes the severe event"
     );
+    // Random area-days: 2 areas × 301 days (day 0 to 300); 30 days before each severe
+    // event are followed by it within 30 days.
+    assert!(
+        (r.base_precision - 60.0 / 602.0).abs() < 1e-12,
+        "{}",
+        r.base_precision
+    );
     let lead = r.median_lead_days.unwrap();
     assert!((13.0..=15.0).contains(&lead), "{lead}");
 }
