@@ -526,3 +526,47 @@ async fn region(a: RegionArgs, global: &Global) -> Result<()> {
     println!("wrote {} and {}", md.display(), html.display());
     Ok(())
 }
+
+/// The report `veille demo` writes: the region with the most events, for the month after
+/// the data end, next to the demo database.
+pub async fn demo_report(db: &str, user: &str) -> Result<()> {
+    let global = Global {
+        database: db.to_string(),
+        user: user.to_string(),
+        json: false,
+    };
+    let source = SourceArgs {
+        files: Vec::new(),
+        rules: crate::assess::RulesArg { rules: None },
+        half_life: None,
+        kappa: None,
+        beta: None,
+    };
+    let (s, _) = series(&global, &source, Level::Admin1).await?;
+    let Some((_, hi)) = s.coverage else {
+        return Ok(());
+    };
+    let busiest = (0..s.areas.len()).max_by(|a, b| {
+        s.sum(0, *a, s.first, hi + 1)
+            .total_cmp(&s.sum(0, *b, s.first, hi + 1))
+    });
+    let Some(ai) = busiest else {
+        return Ok(());
+    };
+    let out = std::path::Path::new(db)
+        .parent()
+        .map(|p| p.join("veille-demo-report"))
+        .unwrap_or_else(|| PathBuf::from("veille-demo-report"));
+    println!();
+    region(
+        RegionArgs {
+            admin1: s.labels[ai].clone(),
+            period: month_start(hi + 1).format("%Y-%m").to_string(),
+            months: 1,
+            out,
+            source,
+        },
+        &global,
+    )
+    .await
+}
