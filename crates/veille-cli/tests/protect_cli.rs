@@ -611,3 +611,23 @@ fn an_assessment_cell_override_is_shown_next_to_the_model() {
     ));
     assert!(j[0]["overrides"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn demo_prints_the_threat_matrix_and_warnings_and_writes_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let text = ok(&veille(&db, &["demo", "--out", db.to_str().unwrap()]));
+    assert!(text.contains("Threat matrix — 2026-08 (1 month)"), "{text}");
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("Mopti ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("current warnings (active in 2026-07): "),
+        "{text}"
+    );
+    // Mopti has the most events in the shipped rows, so its report is written.
+    let report = dir.path().join("veille-demo-report/Mopti-2026-08.md");
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.starts_with("# Regional threat assessment — Mopti — 2026-08"));
+}
