@@ -22,6 +22,9 @@ pub enum BenchCommand {
     ImportOne(ImportOne),
     /// API latency (p50/p95/p99) and throughput of the dashboard's calls under load.
     Api(crate::bench_api::ApiBench),
+    /// Rollup build, incremental rollup update and full-country threat assessment with N
+    /// synthetic events loaded.
+    Protect(crate::backtest::ProtectBench),
 }
 
 /// `veille bench import` arguments.
@@ -117,6 +120,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
             Ok(())
         }
         BenchCommand::Api(a) => crate::bench_api::run(a, global).await,
+        BenchCommand::Protect(a) => crate::backtest::bench(a).await,
     }
 }
 

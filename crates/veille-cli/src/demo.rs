@@ -152,6 +152,8 @@ pub async fn run(args: DemoArgs, global: &Global) -> Result<()> {
         println!("  veille --db {db} list --admin1 Mopti");
         println!("  veille --db {db} export --format geojson -o events.geojson   # opens in QGIS");
     }
+    crate::assess::demo_section(&all, &db)?;
+    crate::report::demo_report(&db, &global.user).await?;
     println!(
         "\nData: UCDP GED 23.1 and Candidate 26.0.7 (Sundberg & Melander 2013, JPR 50(4)), CC BY 4.0; {}.",
         veille_geo::GEONAMES_ATTRIBUTION

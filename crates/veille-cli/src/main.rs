@@ -2,6 +2,8 @@
 //! crates; it holds no domain logic of its own.
 
 mod actor;
+mod assess;
+mod backtest;
 mod bench;
 mod bench_api;
 mod demo;
@@ -9,8 +11,10 @@ mod events;
 mod io;
 mod output;
 mod place;
+mod report;
 mod serve;
 mod synth;
+mod warn;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -71,6 +75,17 @@ enum Command {
     /// Users of the server: add, passwd, role, disable, list, token.
     #[command(subcommand)]
     User(serve::UserCommand),
+    /// POC threat assessment: categorise an event, assess an area, the country matrix.
+    Assess(assess::AssessArgs),
+    /// Backtests of the likelihood model.
+    #[command(subcommand)]
+    Backtest(backtest::BacktestCommand),
+    /// Early warnings: spikes, reprisal-cycle risk, new actors, severity thresholds.
+    #[command(subcommand)]
+    Warn(warn::WarnCommand),
+    /// Reports: the regional threat assessment (Markdown and HTML).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// Options every subcommand may read.
@@ -158,6 +173,10 @@ fn main() -> std::process::ExitCode {
             Command::Actor(c) => actor::run(c, &global).await,
             Command::Serve(a) => serve::serve(a, &global).await,
             Command::User(c) => serve::user(c, &global).await,
+            Command::Assess(a) => assess::run(a, &global).await,
+            Command::Backtest(c) => backtest::run(c, &global).await,
+            Command::Warn(c) => warn::run(c, &global).await,
+            Command::Report(c) => report::run(c, &global).await,
         }
     });
     match result {

@@ -814,6 +814,127 @@ macro_rules! impl_store {
                 out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 Ok(out)
             }
+
+            async fn put_protection_record(
+                &self,
+                kind: &str,
+                key: &str,
+                doc: &serde_json::Value,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<Option<$crate::ProtectionRecord>> {
+                let text = serde_json::to_string(doc).map_err(|e| corrupt(key, e.to_string()))?;
+                let mut tx = self.begin_write().await?;
+                if $backend == Backend::Postgres {
+                    // Serialise writers so that versions stay 1, 2, 3… per record.
+                    sqlx::query("LOCK TABLE protection_records IN SHARE ROW EXCLUSIVE MODE")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let row = sqlx::query(
+                    "SELECT doc, version FROM protection_records WHERE kind = $1 AND record_key = $2",
+                )
+                .bind(kind)
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let version: i64 = match row {
+                    Some(r) => {
+                        let old: String = r.try_get(0)?;
+                        if old == text {
+                            tx.rollback().await?;
+                            return Ok(None);
+                        }
+                        r.try_get::<i64, _>(1)? + 1
+                    }
+                    None => 1,
+                };
+                let at = now();
+                sqlx::query(
+                    "INSERT INTO protection_records (kind, record_key, doc, version, by_user, at, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (kind, record_key) DO UPDATE SET doc = excluded.doc, \
+                     version = excluded.version, by_user = excluded.by_user, at = excluded.at, \
+                     reason = excluded.reason",
+                )
+                .bind(kind)
+                .bind(key)
+                .bind(&text)
+                .bind(version)
+                .bind(by)
+                .bind(fmt_ts(at))
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO protection_history (kind, record_key, version, doc, by_user, at, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(kind)
+                .bind(key)
+                .bind(version)
+                .bind(&text)
+                .bind(by)
+                .bind(fmt_ts(at))
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some($crate::ProtectionRecord {
+                    kind: kind.to_string(),
+                    key: key.to_string(),
+                    version: $crate::common::count_u64(version),
+                    doc: doc.clone(),
+                    by: by.to_string(),
+                    at,
+                    reason: reason.map(str::to_string),
+                }))
+            }
+
+            async fn protection_records(&self, kind: &str) -> Result<Vec<$crate::ProtectionRecord>> {
+                let rows = sqlx::query(
+                    "SELECT kind, record_key, version, doc, by_user, at, reason \
+                     FROM protection_records WHERE kind = $1 ORDER BY record_key",
+                )
+                .bind(kind)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(protection_row).collect()
+            }
+
+            async fn protection_history(
+                &self,
+                kind: &str,
+                key: &str,
+            ) -> Result<Vec<$crate::ProtectionRecord>> {
+                let rows = sqlx::query(
+                    "SELECT kind, record_key, version, doc, by_user, at, reason \
+                     FROM protection_history WHERE kind = $1 AND record_key = $2 ORDER BY version",
+                )
+                .bind(kind)
+                .bind(key)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(protection_row).collect()
+            }
+        }
+
+        /// Decodes a protection_records / protection_history row.
+        fn protection_row(
+            r: &<$db as sqlx::Database>::Row,
+        ) -> Result<$crate::ProtectionRecord> {
+            let key: String = r.try_get(1)?;
+            let doc: String = r.try_get(3)?;
+            let at: String = r.try_get(5)?;
+            Ok($crate::ProtectionRecord {
+                kind: r.try_get(0)?,
+                version: $crate::common::count_u64(r.try_get::<i64, _>(2)?),
+                doc: serde_json::from_str(&doc).map_err(|e| corrupt(&key, e.to_string()))?,
+                by: r.try_get(4)?,
+                at: $crate::common::parse_ts(&at, &key)?,
+                reason: r.try_get(6)?,
+                key,
+            })
         }
 
         #[doc = concat!("A bulk import in progress on [`", stringify!($store), "`]: one open transaction.")]

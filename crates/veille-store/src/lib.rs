@@ -182,6 +182,26 @@ pub struct ActorSpan {
     pub to: Option<NaiveDate>,
 }
 
+/// One version of a protection record (an early warning, a response action, an
+/// analyst's override), as stored by [`Store::put_protection_record`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtectionRecord {
+    /// What it is, e.g. `"warning"`.
+    pub kind: String,
+    /// Its stable key within the kind.
+    pub key: String,
+    /// 1, 2, 3… per record.
+    pub version: u64,
+    /// The record itself, as JSON.
+    pub doc: serde_json::Value,
+    /// Who wrote this version.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why, if given.
+    pub reason: Option<String>,
+}
+
 /// What happened to one event offered to an import session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -326,4 +346,23 @@ pub trait Store: Send + Sync {
     /// events, with the number of events naming each: most frequent first, then by name
     /// (byte order).
     async fn unresolved_actor_names(&self) -> Result<Vec<(String, u64)>>;
+
+    /// Writes the current version of a protection record (`kind` e.g. `"warning"`,
+    /// `key` its stable id): inserted as version 1, or replaced as version n + 1 when its
+    /// document changed, the new version also appended to the record's history. Returns
+    /// `None` (and writes nothing) when the document is unchanged.
+    async fn put_protection_record(
+        &self,
+        kind: &str,
+        key: &str,
+        doc: &serde_json::Value,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<Option<ProtectionRecord>>;
+
+    /// The current version of every record of `kind`, ordered by key.
+    async fn protection_records(&self, kind: &str) -> Result<Vec<ProtectionRecord>>;
+
+    /// Every version of one record, oldest first.
+    async fn protection_history(&self, kind: &str, key: &str) -> Result<Vec<ProtectionRecord>>;
 }
