@@ -332,6 +332,9 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
     if !f.include_retracted {
         conds.push(format!("verification <> '{RETRACTED}'"));
     }
+    if !f.include_merged {
+        conds.push("merged_into IS NULL".to_string());
+    }
     if conds.is_empty() {
         String::new()
     } else {
