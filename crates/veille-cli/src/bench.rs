@@ -20,6 +20,8 @@ pub enum BenchCommand {
     /// One measurement (run by `bench import` in a child process).
     #[command(hide = true)]
     ImportOne(ImportOne),
+    /// Whole-database dedup over N synthetic events in SQLite (imported once).
+    Dedup(crate::dedup::DedupBench),
 }
 
 /// `veille bench import` arguments.
@@ -114,6 +116,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
             println!("{}", serde_json::to_string(&m)?);
             Ok(())
         }
+        BenchCommand::Dedup(a) => crate::dedup::bench(a, global).await,
     }
 }
 

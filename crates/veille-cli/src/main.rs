@@ -3,11 +3,13 @@
 
 mod actor;
 mod bench;
+mod dedup;
 mod demo;
 mod events;
 mod io;
 mod output;
 mod place;
+mod review;
 mod synth;
 
 use anyhow::Result;
@@ -64,6 +66,15 @@ enum Command {
     /// Actors: show, resolve, genealogy, edit the registry.
     #[command(subcommand)]
     Actor(actor::ActorCommand),
+    /// The review queue: list, show, accept, reject or add draft events.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// Likely duplicates: whole-database merge clusters, or candidates for one event.
+    Dedup(dedup::DedupArgs),
+    /// Merge a duplicate into a survivor (keeps every source; undo with unmerge).
+    Merge(dedup::MergeArgs),
+    /// Undo a merge: both events restored.
+    Unmerge(dedup::UnmergeArgs),
 }
 
 /// Options every subcommand may read.
@@ -149,6 +160,10 @@ fn main() -> std::process::ExitCode {
             Command::Bench(c) => bench::run(c, &global).await,
             Command::Place(c) => place::run(c, &global).await,
             Command::Actor(c) => actor::run(c, &global).await,
+            Command::Review(c) => review::run(c, &global).await,
+            Command::Dedup(a) => dedup::run(a, &global).await,
+            Command::Merge(a) => dedup::merge(a, &global).await,
+            Command::Unmerge(a) => dedup::unmerge(a, &global).await,
         }
     });
     match result {

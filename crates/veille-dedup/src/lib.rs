@@ -14,7 +14,8 @@
 //!
 //! ## The score
 //!
-//! Two hard gates first: the dates must meet once each range is widened by its
+//! Gates first: two events of one dataset (same external-id scheme) are distinct
+//! ([`DedupConfig::same_dataset_distinct`]); the dates must meet once each range is widened by its
 //! precision's tolerance (day ±1, days ±2, week ±4, month ±7, year ±15 days), and the
 //! places must be within [`DedupConfig::max_km`] (or share an admin2, or an admin1 when one
 //! side has no admin2 and no coordinates). Then a weighted sum of five parts, each 0–1:
@@ -47,6 +48,10 @@ pub struct DedupConfig {
     /// vague to cluster in a whole-database scan (they are still scored by
     /// [`Dedup::candidates`]).
     pub max_span_days: i64,
+    /// Two events from the same dataset (sharing an external id scheme, e.g. both
+    /// `ged:`) are never proposed: datasets such as UCDP GED and ACLED do not list one
+    /// incident twice. Off, every pair is scored (the benchmark's worst case).
+    pub same_dataset_distinct: bool,
 }
 
 impl Default for DedupConfig {
@@ -55,6 +60,7 @@ impl Default for DedupConfig {
             threshold: 0.7,
             max_km: 50.0,
             max_span_days: 62,
+            same_dataset_distinct: true,
         }
     }
 }
@@ -330,6 +336,9 @@ impl Dedup {
     /// The measured parts of a comparison, or `None` when a gate fails (the dates cannot
     /// meet, the places are too far apart, or nothing places them together).
     pub fn parts(&self, a: &DedupRecord, b: &DedupRecord) -> Option<Parts> {
+        if self.config.same_dataset_distinct && a.datasets.iter().any(|d| b.datasets.contains(d)) {
+            return None;
+        }
         let tol = tolerance_days(a.date_precision).max(tolerance_days(b.date_precision));
         let gap = if a.date_end < b.date_start {
             days_between(a.date_end, b.date_start)
@@ -767,6 +776,7 @@ mod tests {
             sub_event_type: SubEventType::ArmedClash,
             killed_best: 24,
             actors: vec![actor(Some("jnim"), "JNIM", ActorRole::Perpetrator)],
+            datasets: Vec::new(),
         }
     }
 
@@ -980,6 +990,26 @@ mod tests {
             "{}",
             rep.pairs_compared
         );
+    }
+
+    #[test]
+    fn one_dataset_never_lists_an_incident_twice() {
+        let mut a = rec(1);
+        let mut b = rec(2);
+        a.datasets = vec!["ged".into()];
+        b.datasets = vec!["acled".into(), "ged".into()];
+        assert!(Dedup::default().compare(&a, &b).is_none());
+        b.datasets = vec!["acled".into()];
+        assert!(Dedup::default().compare(&a, &b).is_some());
+        b.datasets = vec!["ged".into()];
+        let off = Dedup::new(
+            DedupConfig {
+                same_dataset_distinct: false,
+                ..DedupConfig::default()
+            },
+            Families::none(),
+        );
+        assert!(off.compare(&a, &b).is_some());
     }
 
     #[test]

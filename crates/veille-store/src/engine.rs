@@ -1195,10 +1195,16 @@ macro_rules! impl_store {
                 &self,
                 query: &$crate::DedupQuery,
             ) -> Result<Vec<$crate::DedupRecord>> {
-                let precision = if $backend == Backend::Postgres {
-                    "CAST(doc AS jsonb)->>'date_precision'"
+                let (precision, ext_ids) = if $backend == Backend::Postgres {
+                    (
+                        "CAST(doc AS jsonb)->>'date_precision'",
+                        "CAST(doc AS jsonb)->>'external_ids'",
+                    )
                 } else {
-                    "json_extract(doc, '$.date_precision')"
+                    (
+                        "json_extract(doc, '$.date_precision')",
+                        "json_extract(doc, '$.external_ids')",
+                    )
                 };
                 let mut args: Vec<Arg> = Vec::new();
                 let mut conds =
@@ -1219,7 +1225,7 @@ macro_rules! impl_store {
                 args.push(Arg::I64(i64::try_from(limit).unwrap_or(10_000)));
                 let sql = format!(
                     "SELECT id, date_start, date_end, {precision}, latitude, longitude, admin1, \
-                     admin2, event_type, sub_event_type, killed_best FROM events WHERE {} \
+                     admin2, event_type, sub_event_type, killed_best, {ext_ids} FROM events WHERE {} \
                      ORDER BY id LIMIT ${}",
                     conds.join(" AND "),
                     args.len()
@@ -1237,6 +1243,11 @@ macro_rules! impl_store {
                     let et: String = row.try_get(8)?;
                     let st: String = row.try_get(9)?;
                     let killed: i64 = row.try_get(10)?;
+                    let ext: Option<String> = row.try_get(11)?;
+                    let ext: Vec<veille_model::ExternalId> = match ext.as_deref() {
+                        Some(t) if !t.is_empty() => from_json(t, &id)?,
+                        _ => Vec::new(),
+                    };
                     let bad = |what: &str, v: &str| corrupt(&id, format!("bad {what} '{v}'"));
                     let prec = prec.unwrap_or_default();
                     let rec = $crate::DedupRecord {
@@ -1252,6 +1263,7 @@ macro_rules! impl_store {
                         sub_event_type: st.parse().map_err(|_| bad("sub-event type", &st))?,
                         killed_best: u32::try_from(killed).unwrap_or(0),
                         actors: Vec::new(),
+                        datasets: $crate::DedupRecord::datasets_of(&ext),
                     };
                     index.insert(id, out.len());
                     out.push(rec);

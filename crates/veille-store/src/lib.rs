@@ -380,6 +380,9 @@ pub struct DedupRecord {
     pub killed_best: u32,
     /// The actors.
     pub actors: Vec<DedupActor>,
+    /// The datasets the event's external ids come from (their schemes, e.g. `ged`,
+    /// `acled`), sorted and distinct. A dataset does not list one incident twice.
+    pub datasets: Vec<String>,
 }
 
 impl DedupRecord {
@@ -407,7 +410,16 @@ impl DedupRecord {
                     })
                     .collect(),
             ),
+            datasets: DedupRecord::datasets_of(&e.external_ids),
         }
+    }
+
+    /// The sorted, distinct schemes of `ids`.
+    pub fn datasets_of(ids: &[veille_model::ExternalId]) -> Vec<String> {
+        let mut v: Vec<String> = ids.iter().map(|x| x.scheme().to_string()).collect();
+        v.sort();
+        v.dedup();
+        v
     }
 }
 

@@ -412,6 +412,12 @@ async fn dedup_projection(s: &dyn Store) {
             e.location.latitude = None;
             e.location.longitude = None;
         }
+        if n % 4 == 0 {
+            e.external_ids = vec![
+                ExternalId(format!("ged:{n}")),
+                ExternalId(format!("acled:TST{n}")),
+            ];
+        }
         if n % 3 == 0 {
             e.actors.push(ActorParticipation {
                 actor_id: None,
@@ -450,6 +456,7 @@ async fn dedup_projection(s: &dyn Store) {
         .map(DedupRecord::from_event)
         .collect();
     assert_eq!(got, want);
+    assert_eq!(got[3].datasets, ["acled", "ged"]);
     // Date window: overlapping only.
     let win = s
         .dedup_records(&DedupQuery {
