@@ -140,12 +140,14 @@ async fn candidates(
     // An event (by id or external id), else a draft.
     let mut target: Option<DedupRecord> = None;
     let mut what = "event";
+    let mut label = None;
     if let Ok(u) = Uuid::parse_str(id.trim()) {
         if let Some(e) = store.get_event(u).await? {
             target = Some(DedupRecord::from_event(&e));
         } else if let Some(d) = store.get_draft(u).await? {
             target = Some(DedupRecord::from_event(&d.event));
             what = "draft";
+            label = Some(d.id);
         } else {
             bail!("no event or draft with id {u}");
         }
@@ -198,12 +200,16 @@ async fn candidates(
         println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
-                "target": target.id, "kind": what, "candidates": found
+                "target": label.unwrap_or(target.id), "kind": what, "candidates": found
             }))?
         );
         return Ok(());
     }
-    println!("{what} {}  {}", target.id, describe(&target));
+    println!(
+        "{what} {}  {}",
+        label.unwrap_or(target.id),
+        describe(&target)
+    );
     if found.is_empty() {
         println!(
             "no candidates at or above {:.2} among {} events in {}..{}",

@@ -169,7 +169,7 @@ pub async fn run(cmd: ReviewCommand, global: &Global) -> Result<()> {
 }
 
 fn parse_id(s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s.trim()).with_context(|| format!("'{s}' is not a draft id (UUID)"))
+    Uuid::parse_str(s.trim()).map_err(|_| anyhow::anyhow!("'{s}' is not a draft id (UUID)"))
 }
 
 fn read_text(path: &Path) -> Result<String> {
