@@ -461,12 +461,13 @@ impl Dedup {
     pub fn clusters(&self, records: &[DedupRecord]) -> ScanReport {
         let n = records.len();
         let max_span = self.config.max_span_days;
-        let max_tol = tolerance_days(DatePrecision::Year);
-        // Blocks: located events by PRIO-GRID cell; every event also under its admin2
-        // and admin1 keys for the unlocated ones to search.
-        let mut cells: HashMap<u32, Vec<usize>> = HashMap::new();
-        let mut admin2: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut admin1: HashMap<String, Vec<usize>> = HashMap::new();
+        // Blocks, each split by date precision so that the time window of a scan is the
+        // block's own (a day-precision block is scanned ±1 day, not ±a month): located
+        // events by PRIO-GRID cell; every event also under its admin2 and admin1 keys
+        // for the unlocated ones to search.
+        let mut cells: HashMap<(u32, u8), Block> = HashMap::new();
+        let mut admin2: HashMap<String, [Block; 5]> = HashMap::new();
+        let mut admin1: HashMap<String, [Block; 5]> = HashMap::new();
         let mut cell_of: Vec<Option<u32>> = vec![None; n];
         let mut usable = vec![false; n];
         let key = |s: &Option<String>| {
@@ -474,9 +475,17 @@ impl Dedup {
                 .map(|x| x.trim().to_lowercase())
                 .filter(|x| !x.is_empty())
         };
+        let admin_keys = |r: &DedupRecord| {
+            let a1 = key(&r.admin1);
+            let a2 = a1
+                .as_ref()
+                .and_then(|a1| key(&r.admin2).map(|a2| format!("{a1}/{a2}")));
+            (a1, a2)
+        };
         let mut skipped = 0u64;
         for (i, r) in records.iter().enumerate() {
-            if days_between(r.date_start, r.date_end) > max_span {
+            let span = days_between(r.date_start, r.date_end);
+            if span > max_span {
                 skipped += 1;
                 continue;
             }
@@ -484,39 +493,40 @@ impl Dedup {
                 (Some(la), Some(lo)) => priogrid_gid(la, lo),
                 _ => None,
             };
-            let a1 = key(&r.admin1);
-            let a2 = a1
-                .as_ref()
-                .and_then(|a1| key(&r.admin2).map(|a2| format!("{a1}/{a2}")));
+            let (a1, a2) = admin_keys(r);
             if cell.is_none() && a1.is_none() {
                 skipped += 1;
                 continue;
             }
             usable[i] = true;
             cell_of[i] = cell;
+            let p = prec_index(r.date_precision);
             if let Some(c) = cell {
-                cells.entry(c).or_default().push(i);
+                cells.entry((c, p)).or_default().push(i, span);
             }
             if let Some(k) = a2 {
-                admin2.entry(k).or_default().push(i);
+                admin2.entry(k).or_default()[usize::from(p)].push(i, span);
             }
             if let Some(k) = a1 {
-                admin1.entry(k).or_default().push(i);
+                admin1.entry(k).or_default()[usize::from(p)].push(i, span);
             }
         }
-        let by_start = |v: &mut Vec<usize>| {
-            v.sort_by_key(|&i| (records[i].date_start, i));
-        };
-        cells.values_mut().for_each(by_start);
-        admin2.values_mut().for_each(by_start);
-        admin1.values_mut().for_each(by_start);
+        cells.values_mut().for_each(|b| b.sort(records));
+        for blocks in admin2.values_mut().chain(admin1.values_mut()) {
+            blocks.iter_mut().for_each(|b| b.sort(records));
+        }
 
-        // The members of `list` whose start day can meet r's widened range.
-        let scan = |list: &[usize], r: &DedupRecord, f: &mut dyn FnMut(usize)| {
-            let lo = r.date_start - chrono::Duration::days(max_span + 2 * max_tol);
-            let hi = r.date_end + chrono::Duration::days(2 * max_tol);
-            let from = list.partition_point(|&j| records[j].date_start < lo);
-            for &j in &list[from..] {
+        // The members of block `b` (of precision `bp`) whose dates can meet r's.
+        let scan = |b: &Block, bp: u8, r: &DedupRecord, f: &mut dyn FnMut(usize)| {
+            if b.items.is_empty() {
+                return;
+            }
+            let tol =
+                tolerance_days(r.date_precision).max(tolerance_days(PRECISIONS[usize::from(bp)]));
+            let lo = r.date_start - chrono::Duration::days(tol + b.max_span);
+            let hi = r.date_end + chrono::Duration::days(tol);
+            let from = b.items.partition_point(|&j| records[j].date_start < lo);
+            for &j in &b.items[from..] {
                 if records[j].date_start > hi {
                     break;
                 }
@@ -533,56 +543,61 @@ impl Dedup {
                 continue;
             }
             let r = &records[i];
+            let p = prec_index(r.date_precision);
             match cell_of[i] {
                 Some(c) => {
-                    // Own cell and the 8 around it; each pair once (j's cell ≥ i's, and
-                    // j > i within a cell).
+                    // Own cell and the 8 around it, every precision; each pair once
+                    // ((cell, precision) of j ≥ i's, and j > i within one block).
                     for dr in [-720i64, 0, 720] {
                         for dc in [-1i64, 0, 1] {
                             let Ok(nc) = u32::try_from(i64::from(c) + dr + dc) else {
                                 continue;
                             };
-                            if nc < c {
-                                continue;
-                            }
-                            let Some(list) = cells.get(&nc) else { continue };
-                            scan(list, r, &mut |j| {
-                                if nc == c && j <= i {
-                                    return;
+                            for np in 0..5u8 {
+                                if (nc, np) < (c, p) {
+                                    continue;
                                 }
-                                compared += 1;
-                                if let Some(p) = self.parts(r, &records[j]) {
-                                    if p.score() >= self.config.threshold {
-                                        uf.union(i, j);
-                                        matched.push(PairScore {
-                                            a: r.id,
-                                            b: records[j].id,
-                                            score: p.score(),
-                                            explanation: explain(r, &records[j], &p),
-                                            parts: p,
-                                        });
+                                let Some(b) = cells.get(&(nc, np)) else {
+                                    continue;
+                                };
+                                let same_block = (nc, np) == (c, p);
+                                scan(b, np, r, &mut |j| {
+                                    if same_block && j <= i {
+                                        return;
                                     }
-                                }
-                            });
+                                    compared += 1;
+                                    if let Some(pp) = self.parts(r, &records[j]) {
+                                        if pp.score() >= self.config.threshold {
+                                            uf.union(i, j);
+                                            matched.push(PairScore {
+                                                a: r.id,
+                                                b: records[j].id,
+                                                score: pp.score(),
+                                                explanation: explain(r, &records[j], &pp),
+                                                parts: pp,
+                                            });
+                                        }
+                                    }
+                                });
+                            }
                         }
                     }
                 }
                 None => {
-                    let a1 = key(&r.admin1);
-                    let a2 = a1
-                        .as_ref()
-                        .and_then(|a1| key(&r.admin2).map(|a2| format!("{a1}/{a2}")));
-                    let list = match (&a2, &a1) {
+                    let (a1, a2) = admin_keys(r);
+                    let blocks = match (&a2, &a1) {
                         (Some(k), _) => admin2.get(k),
                         (None, Some(k)) => admin1.get(k),
                         _ => None,
                     };
-                    if let Some(list) = list {
-                        scan(list, r, &mut |j| {
-                            if j != i {
-                                unlocated_pairs.push((i.min(j), i.max(j)));
-                            }
-                        });
+                    if let Some(blocks) = blocks {
+                        for (bp, b) in (0u8..).zip(blocks.iter()) {
+                            scan(b, bp, r, &mut |j| {
+                                if j != i {
+                                    unlocated_pairs.push((i.min(j), i.max(j)));
+                                }
+                            });
+                        }
                     }
                 }
             }
@@ -650,6 +665,44 @@ impl Dedup {
             pairs_matched,
             clusters,
         }
+    }
+}
+
+/// The date precisions, in block order.
+const PRECISIONS: [DatePrecision; 5] = [
+    DatePrecision::Day,
+    DatePrecision::Days,
+    DatePrecision::Week,
+    DatePrecision::Month,
+    DatePrecision::Year,
+];
+
+fn prec_index(p: DatePrecision) -> u8 {
+    match p {
+        DatePrecision::Day => 0,
+        DatePrecision::Days => 1,
+        DatePrecision::Week => 2,
+        DatePrecision::Month => 3,
+        DatePrecision::Year => 4,
+    }
+}
+
+/// The events of one space block and date precision, sorted by start day, with the
+/// longest date range among them.
+#[derive(Debug, Default)]
+struct Block {
+    items: Vec<usize>,
+    max_span: i64,
+}
+
+impl Block {
+    fn push(&mut self, i: usize, span: i64) {
+        self.items.push(i);
+        self.max_span = self.max_span.max(span);
+    }
+
+    fn sort(&mut self, records: &[DedupRecord]) {
+        self.items.sort_by_key(|&i| (records[i].date_start, i));
     }
 }
 
