@@ -290,52 +290,28 @@ impl Dedup {
     }
 
     fn actor_part(&self, a: &DedupRecord, b: &DedupRecord) -> (f64, ActorMatch, bool) {
-        // Perpetrators when both name some, else every actor.
-        let perp = |r: &DedupRecord| -> Vec<String> {
-            r.actors
-                .iter()
-                .filter(|x| x.role == ActorRole::Perpetrator)
-                .filter_map(actor_key)
-                .collect()
-        };
-        let all =
-            |r: &DedupRecord| -> Vec<String> { r.actors.iter().filter_map(actor_key).collect() };
-        let (pa, pb) = (perp(a), perp(b));
-        let (ka, kb, perps) = if !pa.is_empty() && !pb.is_empty() {
-            (pa, pb, true)
-        } else {
-            (all(a), all(b), false)
-        };
-        if ka.is_empty() || kb.is_empty() {
-            return (0.5, ActorMatch::Unknown, perps);
-        }
-        let sa: BTreeSet<&String> = ka.iter().collect();
-        let sb: BTreeSet<&String> = kb.iter().collect();
-        if sa == sb {
-            return (1.0, ActorMatch::Same, perps);
-        }
-        let has_rel = |x: &String, other: &BTreeSet<&String>| {
-            other.iter().any(|y| self.families.related(x, y))
-        };
-        let a_all = sa.iter().all(|x| has_rel(x, &sb));
-        let b_all = sb.iter().all(|y| has_rel(y, &sa));
-        if a_all || b_all {
-            return (0.8, ActorMatch::Family, perps);
-        }
-        if sa.iter().any(|x| has_rel(x, &sb)) {
-            return (0.3, ActorMatch::Partial, perps);
-        }
-        // Only unresolved names on one side: not evidence against.
-        let resolved = |s: &BTreeSet<&String>| s.iter().any(|k| !k.starts_with("name:"));
-        if !resolved(&sa) || !resolved(&sb) {
-            return (0.5, ActorMatch::Unknown, perps);
-        }
-        (0.0, ActorMatch::Different, perps)
+        let (ka, kb) = (ActorKeys::of(a, actor_key), ActorKeys::of(b, actor_key));
+        match_actors(
+            &ka,
+            &kb,
+            |x, y| self.families.related(x, y),
+            |k| k.starts_with("name:"),
+        )
     }
 
     /// The measured parts of a comparison, or `None` when a gate fails (the dates cannot
     /// meet, the places are too far apart, or nothing places them together).
     pub fn parts(&self, a: &DedupRecord, b: &DedupRecord) -> Option<Parts> {
+        self.parts_with(a, b, || self.actor_part(a, b))
+    }
+
+    /// [`Dedup::parts`] with the actor comparison supplied (the scan's is precomputed).
+    fn parts_with(
+        &self,
+        a: &DedupRecord,
+        b: &DedupRecord,
+        actor_part: impl FnOnce() -> (f64, ActorMatch, bool),
+    ) -> Option<Parts> {
         if self.config.same_dataset_distinct && a.datasets.iter().any(|d| b.datasets.contains(d)) {
             return None;
         }
@@ -392,7 +368,7 @@ impl Dedup {
         };
         let kind = type_part(a, b);
         let killed = killed_part(a.killed_best, b.killed_best);
-        let (actors, actor_match, perpetrators) = self.actor_part(a, b);
+        let (actors, actor_match, perpetrators) = actor_part();
         Some(Parts {
             gap_days: gap,
             same_day,
@@ -512,6 +488,21 @@ impl Dedup {
             }
         }
         cells.values_mut().for_each(|b| b.sort(records));
+        let interner = Interner::new(records, &self.families);
+        let keys: Vec<ActorKeys<u32>> = records
+            .iter()
+            .map(|r| ActorKeys::of(r, |a| interner.key(a)))
+            .collect();
+        let score_pair = |i: usize, j: usize| {
+            self.parts_with(&records[i], &records[j], || {
+                match_actors(
+                    &keys[i],
+                    &keys[j],
+                    |x, y| interner.related(*x, *y),
+                    |k| interner.is_name(*k),
+                )
+            })
+        };
         for blocks in admin2.values_mut().chain(admin1.values_mut()) {
             blocks.iter_mut().for_each(|b| b.sort(records));
         }
@@ -566,7 +557,7 @@ impl Dedup {
                                         return;
                                     }
                                     compared += 1;
-                                    if let Some(pp) = self.parts(r, &records[j]) {
+                                    if let Some(pp) = score_pair(i, j) {
                                         if pp.score() >= self.config.threshold {
                                             uf.union(i, j);
                                             matched.push(PairScore {
@@ -606,7 +597,7 @@ impl Dedup {
         unlocated_pairs.dedup();
         for (i, j) in unlocated_pairs {
             compared += 1;
-            if let Some(p) = self.parts(&records[i], &records[j]) {
+            if let Some(p) = score_pair(i, j) {
                 if p.score() >= self.config.threshold {
                     uf.union(i, j);
                     matched.push(PairScore {
@@ -665,6 +656,127 @@ impl Dedup {
             pairs_matched,
             clusters,
         }
+    }
+}
+
+/// The actor keys of one event: its perpetrators' and all its actors', sorted and
+/// distinct, generic actors left out.
+#[derive(Debug, Clone)]
+struct ActorKeys<K> {
+    perp: Vec<K>,
+    all: Vec<K>,
+}
+
+impl<K: Ord + Clone> ActorKeys<K> {
+    fn of(r: &DedupRecord, key: impl Fn(&DedupActor) -> Option<K>) -> Self {
+        let mut perp = Vec::new();
+        let mut all = Vec::new();
+        for a in &r.actors {
+            if let Some(k) = key(a) {
+                if a.role == ActorRole::Perpetrator {
+                    perp.push(k.clone());
+                }
+                all.push(k);
+            }
+        }
+        perp.sort();
+        perp.dedup();
+        all.sort();
+        all.dedup();
+        ActorKeys { perp, all }
+    }
+}
+
+/// How two events' actors compare: perpetrators when both name some, else every actor.
+/// Returns the part (0–1), the kind of match and whether perpetrators were compared.
+fn match_actors<K: PartialEq>(
+    a: &ActorKeys<K>,
+    b: &ActorKeys<K>,
+    related: impl Fn(&K, &K) -> bool,
+    is_name: impl Fn(&K) -> bool,
+) -> (f64, ActorMatch, bool) {
+    let perps = !a.perp.is_empty() && !b.perp.is_empty();
+    let (sa, sb) = if perps {
+        (&a.perp, &b.perp)
+    } else {
+        (&a.all, &b.all)
+    };
+    if sa.is_empty() || sb.is_empty() {
+        return (0.5, ActorMatch::Unknown, perps);
+    }
+    if sa == sb {
+        return (1.0, ActorMatch::Same, perps);
+    }
+    let has_rel = |x: &K, other: &[K]| other.iter().any(|y| related(x, y));
+    if sa.iter().all(|x| has_rel(x, sb)) || sb.iter().all(|y| has_rel(y, sa)) {
+        return (0.8, ActorMatch::Family, perps);
+    }
+    if sa.iter().any(|x| has_rel(x, sb)) {
+        return (0.3, ActorMatch::Partial, perps);
+    }
+    // Only unresolved names on one side: not evidence against.
+    let resolved = |s: &[K]| s.iter().any(|k| !is_name(k));
+    if !resolved(sa) || !resolved(sb) {
+        return (0.5, ActorMatch::Unknown, perps);
+    }
+    (0.0, ActorMatch::Different, perps)
+}
+
+/// Actor keys as small integers for the scan, with each one's family.
+struct Interner {
+    ids: HashMap<String, u32>,
+    is_name: Vec<bool>,
+    family: Vec<Vec<u32>>,
+}
+
+impl Interner {
+    fn new(records: &[DedupRecord], families: &Families) -> Self {
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        for a in records.iter().flat_map(|r| r.actors.iter()) {
+            if let Some(k) = actor_key(a) {
+                if !ids.contains_key(&k) {
+                    let n = u32::try_from(names.len()).unwrap_or(u32::MAX);
+                    ids.insert(k.clone(), n);
+                    names.push(k);
+                }
+            }
+        }
+        let is_name = names.iter().map(|k| k.starts_with("name:")).collect();
+        let family = names
+            .iter()
+            .map(|k| {
+                let mut f: Vec<u32> = families
+                    .family
+                    .get(k)
+                    .map(|set| set.iter().filter_map(|m| ids.get(m).copied()).collect())
+                    .unwrap_or_default();
+                f.sort_unstable();
+                f
+            })
+            .collect();
+        Interner {
+            ids,
+            is_name,
+            family,
+        }
+    }
+
+    fn key(&self, a: &DedupActor) -> Option<u32> {
+        actor_key(a).and_then(|k| self.ids.get(&k).copied())
+    }
+
+    fn is_name(&self, k: u32) -> bool {
+        self.is_name.get(k as usize).copied().unwrap_or(false)
+    }
+
+    fn related(&self, a: u32, b: u32) -> bool {
+        let has = |x: u32, y: u32| {
+            self.family
+                .get(x as usize)
+                .is_some_and(|f| f.binary_search(&y).is_ok())
+        };
+        a == b || has(a, b) || has(b, a)
     }
 }
 
@@ -1005,7 +1117,6 @@ mod tests {
     fn blocking_finds_what_all_pairs_finds() {
         // A grid of events across cell borders and days: the blocked scan must match a
         // brute-force comparison of every pair.
-        let d = Dedup::default();
         let mut records = Vec::new();
         for n in 0..300u128 {
             let mut r = rec(n + 1);
@@ -1023,21 +1134,51 @@ mod tests {
                 r.date_precision = DatePrecision::Month;
                 r.date_end = r.date_start + chrono::Duration::days(29);
             }
+            // Actors of every kind: family, rival, unresolved, generic, none.
+            let perp = |id: Option<&str>, name: &str| actor(id, name, ActorRole::Perpetrator);
+            r.actors = match n % 6 {
+                0 => vec![perp(Some("katiba-macina"), "Katiba Macina")],
+                1 => vec![perp(Some("fama"), "FAMa")],
+                2 => vec![perp(None, "bandits armés")],
+                3 => vec![perp(Some(veille_actors::UNIDENTIFIED), "HANI")],
+                4 => Vec::new(),
+                _ => r.actors.clone(),
+            };
+            if n % 4 == 0 {
+                r.actors
+                    .push(actor(Some("civilians"), "Civilians", ActorRole::Target));
+            }
+            r.killed_best = (n % 5) as u32 * 3;
             records.push(r);
         }
+        let d = dedup_with(&records);
         let rep = d.clusters(&records);
-        let mut want = 0u64;
+        let mut want = Vec::new();
         for i in 0..records.len() {
             for j in i + 1..records.len() {
-                if d.compare(&records[i], &records[j])
-                    .is_some_and(|p| p.score >= d.config.threshold)
-                {
-                    want += 1;
+                if let Some(p) = d.compare(&records[i], &records[j]) {
+                    if p.score >= d.config.threshold {
+                        want.push((p.a.min(p.b), p.a.max(p.b), (p.score * 1e9).round() as i64));
+                    }
                 }
             }
         }
-        assert!(want > 10, "the fixture must produce matches: {want}");
-        assert_eq!(rep.pairs_matched, want);
+        want.sort();
+        // Same pairs with the same scores (explanations read from the first event's side).
+        let mut got: Vec<(Uuid, Uuid, i64)> = rep
+            .clusters
+            .iter()
+            .flat_map(|c| c.pairs.iter())
+            .map(|p| (p.a.min(p.b), p.a.max(p.b), (p.score * 1e9).round() as i64))
+            .collect();
+        got.sort();
+        assert!(
+            want.len() > 10,
+            "the fixture must produce matches: {}",
+            want.len()
+        );
+        assert_eq!(got, want);
+        assert_eq!(rep.pairs_matched, want.len() as u64);
         assert!(
             rep.pairs_compared < (300 * 299 / 2),
             "{}",
