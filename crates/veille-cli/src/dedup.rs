@@ -366,6 +366,23 @@ pub struct DedupBench {
     workdir: PathBuf,
 }
 
+/// CPU time (user + system, all threads) this process has used, in seconds, from
+/// `/proc/self/stat` (clock ticks at the usual 100 Hz); 0 where unavailable. Reported next
+/// to wall time because the benchmark machine may be shared.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may contain spaces) start at ") ".
+    let Some((_, rest)) = stat.rsplit_once(") ") else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after ") ".
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
 /// `veille bench dedup`: synthetic GED rows imported once into SQLite, then the whole
 /// dedup scan (slim projection read + blocked clustering) timed `runs` times.
 pub async fn bench(a: DedupBench, global: &Global) -> Result<()> {
@@ -406,23 +423,32 @@ pub async fn bench(a: DedupBench, global: &Global) -> Result<()> {
     }
     let store = veille_store::open(&db.display().to_string()).await?;
     let (mut loads, mut clusters, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cpu_loads, mut cpu_clusters) = (Vec::new(), Vec::new());
     let mut last: Option<ScanReport> = None;
     for run in 1..=a.runs.max(1) {
         let t = Instant::now();
+        let c0 = cpu_seconds();
         let records = load_all(store.as_ref()).await?;
         let load = t.elapsed().as_secs_f64();
+        let c1 = cpu_seconds();
         let mut scorer = scorer(store.as_ref(), &records, DedupConfig::default().threshold).await?;
         // Synthetic rows all come from one dataset (ged): score every pair anyway, the
         // worst case.
         scorer.config.same_dataset_distinct = false;
         let t2 = Instant::now();
+        let c2 = cpu_seconds();
         let report = scorer.clusters(&records);
         let cl = t2.elapsed().as_secs_f64();
+        let c3 = cpu_seconds();
+        cpu_loads.push(c1 - c0);
+        cpu_clusters.push(c3 - c2);
         let total = t.elapsed().as_secs_f64();
         eprintln!(
-            "run {run}: {} events, load {load:.1} s, cluster {cl:.1} s, total {total:.1} s, \
-             {} pairs compared, {} matched, {} clusters",
+            "run {run}: {} events, load {load:.1} s (CPU {:.1} s), cluster {cl:.1} s (CPU {:.1} s), \
+             total {total:.1} s, {} pairs compared, {} matched, {} clusters",
             report.events,
+            c1 - c0,
+            c3 - c2,
             report.pairs_compared,
             report.pairs_matched,
             report.clusters.len()
@@ -439,20 +465,25 @@ pub async fn bench(a: DedupBench, global: &Global) -> Result<()> {
         crate::bench::median(totals),
     );
     let rss = crate::bench::peak_rss_mb();
+    let (cl_cpu, cc_cpu) = (
+        crate::bench::median(cpu_loads),
+        crate::bench::median(cpu_clusters),
+    );
     if global.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "events": r.events, "runs": a.runs, "median_load_seconds": ml,
                 "median_cluster_seconds": mc, "median_total_seconds": mt,
+                "median_load_cpu_seconds": cl_cpu, "median_cluster_cpu_seconds": cc_cpu,
                 "pairs_compared": r.pairs_compared, "pairs_matched": r.pairs_matched,
                 "clusters": r.clusters.len(), "skipped": r.skipped, "peak_rss_mb": rss,
             }))?
         );
     } else {
         println!(
-            "veille bench dedup: {} events (SQLite), {} runs: median load {ml:.1} s + cluster \
-             {mc:.1} s = {mt:.1} s; {} pairs compared ({:.1} per event), {} matched, {} clusters, \
+            "veille bench dedup: {} events (SQLite), {} runs: median load {ml:.1} s (CPU \
+             {cl_cpu:.1} s) + cluster {mc:.1} s (CPU {cc_cpu:.1} s) = {mt:.1} s wall; {} pairs compared ({:.1} per event), {} matched, {} clusters, \
              {} skipped; peak RSS {rss:.0} MB",
             r.events,
             a.runs,
