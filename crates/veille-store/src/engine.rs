@@ -1023,6 +1023,7 @@ macro_rules! impl_store {
                     "SELECT a.name, COUNT(DISTINCT a.event_id) FROM event_actors a \
                      JOIN events e ON e.id = a.event_id \
                      WHERE a.actor_id IS NULL AND a.name <> '' AND e.verification <> '{RETRACTED}' \
+                     AND e.merged_into IS NULL \
                      GROUP BY a.name"
                 );
                 let mut conn = self.pool.acquire().await?;

@@ -225,6 +225,15 @@ async fn merge_unmerge(s: &dyn Store) {
     let a = imported(1, "ged:1", "AFP");
     let mut b = imported(2, "ged:2", "Reuters");
     b.external_ids.push(ExternalId("acled:TST1".into()));
+    b.actors.push(ActorParticipation {
+        actor_id: None,
+        name: "Dan Na Ambassagou".into(),
+        role: ActorRole::Target,
+        side: None,
+        attribution: Attribution::Stated,
+        inter_code: None,
+        source_actor_id: None,
+    });
     let c = imported(3, "ged:3", "MINUSMA");
     // A is imported (synthesised import revision), B and C created by hand.
     let batch = ImportBatch {
@@ -311,6 +320,8 @@ async fn merge_unmerge(s: &dyn Store) {
         ..EventFilter::default()
     };
     assert_eq!(s.count_events(&all).await.unwrap(), 2);
+    // B's unresolved actor name is no longer counted while B is merged.
+    assert!(s.unresolved_actor_names().await.unwrap().is_empty());
     let st = s.stats().await.unwrap();
     assert_eq!(st.events, before_stats.events - 1);
     assert_eq!(st.killed_best, before_stats.killed_best - 24);
@@ -364,6 +375,10 @@ async fn merge_unmerge(s: &dyn Store) {
     assert_eq!(
         s.stats().await.unwrap().killed_best,
         before_stats.killed_best
+    );
+    assert_eq!(
+        s.unresolved_actor_names().await.unwrap(),
+        [("Dan Na Ambassagou".to_string(), 1)]
     );
     assert_eq!(
         msg(s.unmerge_event(id(2), "ana", None).await),
