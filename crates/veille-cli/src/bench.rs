@@ -25,6 +25,8 @@ pub enum BenchCommand {
     /// Rollup build, incremental rollup update and full-country threat assessment with N
     /// synthetic events loaded.
     Protect(crate::backtest::ProtectBench),
+    /// Whole-database dedup over N synthetic events in SQLite (imported once).
+    Dedup(crate::dedup::DedupBench),
 }
 
 /// `veille bench import` arguments.
@@ -121,6 +123,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
         }
         BenchCommand::Api(a) => crate::bench_api::run(a, global).await,
         BenchCommand::Protect(a) => crate::backtest::bench(a).await,
+        BenchCommand::Dedup(a) => crate::dedup::bench(a, global).await,
     }
 }
 

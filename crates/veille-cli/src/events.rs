@@ -55,6 +55,7 @@ impl FilterArgs {
             actor_text: self.actor.clone(),
             text: self.text.clone(),
             include_retracted: self.include_retracted,
+            include_merged: false,
             limit: None,
             offset: None,
             ..EventFilter::default()

@@ -6,12 +6,14 @@ mod assess;
 mod backtest;
 mod bench;
 mod bench_api;
+mod dedup;
 mod demo;
 mod events;
 mod io;
 mod output;
 mod place;
 mod report;
+mod review;
 mod serve;
 mod synth;
 mod warn;
@@ -86,6 +88,15 @@ enum Command {
     /// Reports: the regional threat assessment (Markdown and HTML).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The review queue: list, show, accept, reject or add draft events.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// Likely duplicates: whole-database merge clusters, or candidates for one event.
+    Dedup(dedup::DedupArgs),
+    /// Merge a duplicate into a survivor (keeps every source; undo with unmerge).
+    Merge(dedup::MergeArgs),
+    /// Undo a merge: both events restored.
+    Unmerge(dedup::UnmergeArgs),
 }
 
 /// Options every subcommand may read.
@@ -177,6 +188,10 @@ fn main() -> std::process::ExitCode {
             Command::Backtest(c) => backtest::run(c, &global).await,
             Command::Warn(c) => warn::run(c, &global).await,
             Command::Report(c) => report::run(c, &global).await,
+            Command::Review(c) => review::run(c, &global).await,
+            Command::Dedup(a) => dedup::run(a, &global).await,
+            Command::Merge(a) => dedup::merge(a, &global).await,
+            Command::Unmerge(a) => dedup::unmerge(a, &global).await,
         }
     });
     match result {

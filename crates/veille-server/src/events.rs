@@ -91,6 +91,7 @@ impl EventQuery {
             actor_text: self.actor.clone(),
             text: self.q.clone(),
             include_retracted: false,
+            include_merged: false,
             max_sensitivity: Some(clearance),
             limit: Some(limit),
             offset: self.offset,

@@ -341,6 +341,9 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
             .collect();
         conds.push(format!("sensitivity IN ({})", allowed.join(", ")));
     }
+    if !f.include_merged {
+        conds.push("merged_into IS NULL".to_string());
+    }
     if conds.is_empty() {
         String::new()
     } else {

@@ -377,6 +377,40 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        /// Inserts a new (validated) event with its `create` revision, inside `conn`'s
+        /// transaction: the one path for [`Store::create_event`] and accepted drafts.
+        async fn insert_created(
+            conn: &mut Conn,
+            event: &Event,
+            by: &str,
+            reason: Option<&str>,
+        ) -> Result<Revision> {
+            let exists = sqlx::query("SELECT 1 FROM events WHERE id = $1")
+                .bind(event.id.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if exists.is_some() {
+                return Err(StoreError::AlreadyExists(event.id));
+            }
+            check_external_ids(conn, event).await?;
+            insert_events(conn, vec![EventRow::from_event(event, None)?]).await?;
+            insert_external_ids(conn, external_id_pairs(event)).await?;
+            insert_event_actors(conn, event_actor_rows(event)).await?;
+            let rev = Revision {
+                id: Uuid::now_v7(),
+                event_id: event.id,
+                seq: 1,
+                action: RevisionAction::Create,
+                by: by.to_string(),
+                at: now(),
+                reason: reason.map(str::to_string),
+                batch_id: None,
+                changes: diff_events(None, event),
+            };
+            insert_revisions(conn, std::slice::from_ref(&rev)).await?;
+            Ok(rev)
+        }
+
         fn validate(e: &Event) -> Result<()> {
             e.validate().map_err(|errors| StoreError::Invalid { id: e.id, errors })
         }
@@ -428,6 +462,215 @@ macro_rules! impl_store {
             Ok(out)
         }
 
+        // ------------------------------------------------------------ drafts and merges
+
+        const DRAFT_COLUMNS: &str =
+            "id, status, event_doc, evidence, report_text, source, created_by, created_at, event_id";
+
+        fn to_json<T: serde::Serialize>(v: &T, id: &str) -> Result<String> {
+            serde_json::to_string(v).map_err(|e| corrupt(id, format!("cannot serialise: {e}")))
+        }
+
+        fn from_json<T: serde::de::DeserializeOwned>(s: &str, id: &str) -> Result<T> {
+            serde_json::from_str(s).map_err(|e| corrupt(id, e.to_string()))
+        }
+
+        fn decode_draft(row: &<$db as sqlx::Database>::Row) -> Result<$crate::Draft> {
+            let id: String = row.try_get(0)?;
+            let status: String = row.try_get(1)?;
+            let event_doc: String = row.try_get(2)?;
+            let evidence: String = row.try_get(3)?;
+            let source: String = row.try_get(5)?;
+            let created_at: String = row.try_get(7)?;
+            let event_id: Option<String> = row.try_get(8)?;
+            Ok($crate::Draft {
+                id: parse_uuid(&id, &id)?,
+                status: $crate::DraftStatus::from_code(&status)
+                    .ok_or_else(|| corrupt(&id, format!("unknown draft status '{status}'")))?,
+                event: parse_doc(&id, &event_doc)?,
+                evidence: from_json(&evidence, &id)?,
+                report_text: row.try_get(4)?,
+                source: from_json(&source, &id)?,
+                created_by: row.try_get(6)?,
+                created_at: $crate::common::parse_ts(&created_at, &id)?,
+                event_id: event_id.as_deref().map(|e| parse_uuid(e, &id)).transpose()?,
+            })
+        }
+
+        async fn fetch_draft(conn: &mut Conn, id: Uuid) -> Result<Option<$crate::Draft>> {
+            let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1");
+            match sqlx::query(&sql)
+                .bind(id.to_string())
+                .fetch_optional(&mut *conn)
+                .await?
+            {
+                Some(row) => Ok(Some(decode_draft(&row)?)),
+                None => Ok(None),
+            }
+        }
+
+        /// The draft, which must still be waiting for a decision.
+        async fn undecided_draft(conn: &mut Conn, id: Uuid) -> Result<$crate::Draft> {
+            let d = fetch_draft(conn, id)
+                .await?
+                .ok_or(StoreError::DraftNotFound(id))?;
+            if d.status != $crate::DraftStatus::Draft {
+                return Err(StoreError::DraftDecided { id, status: d.status });
+            }
+            Ok(d)
+        }
+
+        async fn insert_draft_revision(conn: &mut Conn, r: &$crate::DraftRevision) -> Result<()> {
+            let rid = r.id.to_string();
+            sqlx::query(
+                "INSERT INTO draft_revisions (id, draft_id, seq, action, by_user, at, reason, changes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&rid)
+            .bind(r.draft_id.to_string())
+            .bind(i64::from(r.seq))
+            .bind(&r.action)
+            .bind(&r.by)
+            .bind(fmt_ts(r.at))
+            .bind(r.reason.as_deref())
+            .bind(to_json(&r.changes, &rid)?)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        /// Records a decision on a draft: status, accepted event, and the revision.
+        async fn decide_draft(
+            conn: &mut Conn,
+            id: Uuid,
+            status: $crate::DraftStatus,
+            event_id: Option<Uuid>,
+            rev: &$crate::DraftRevision,
+        ) -> Result<()> {
+            sqlx::query("UPDATE drafts SET status = $1, event_id = $2 WHERE id = $3")
+                .bind(status.code())
+                .bind(event_id.map(|e| e.to_string()))
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+            insert_draft_revision(conn, rev).await
+        }
+
+        async fn next_draft_seq(conn: &mut Conn, id: Uuid) -> Result<u32> {
+            let row = sqlx::query(
+                "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM draft_revisions WHERE draft_id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+            let last: i64 = row.try_get(0)?;
+            u32::try_from(last + 1).map_err(|_| corrupt(&id.to_string(), "bad draft revision seq"))
+        }
+
+        /// The survivor `id` is merged into (`None` when live); NotFound when missing.
+        async fn merged_into_of(conn: &mut Conn, id: Uuid) -> Result<Option<Uuid>> {
+            let row = sqlx::query("SELECT merged_into FROM events WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(StoreError::NotFound(id))?;
+            let m: Option<String> = row.try_get(0)?;
+            m.as_deref().map(|s| parse_uuid(s, &id.to_string())).transpose()
+        }
+
+        async fn set_merged_into(conn: &mut Conn, id: Uuid, into: Option<Uuid>) -> Result<()> {
+            sqlx::query("UPDATE events SET merged_into = $1 WHERE id = $2")
+                .bind(into.map(|u| u.to_string()))
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// Points the external ids `ids` at event `to`.
+        async fn move_external_ids(conn: &mut Conn, ids: &[String], to: Uuid) -> Result<()> {
+            for chunk in ids.chunks(MAX_PARAMS.min(10_000) - 1) {
+                let sql = format!(
+                    "UPDATE event_external_ids SET event_id = $1 WHERE external_id IN ({})",
+                    list_sql_from(chunk.len(), 2)
+                );
+                let mut q = sqlx::query(&sql).bind(to.to_string());
+                for x in chunk {
+                    q = q.bind(x.as_str());
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        const MERGE_COLUMNS: &str =
+            "id, survivor_id, absorbed_id, by_user, at, reason, survivor_before, absorbed_before, undone_at";
+
+        /// A merge row with the two documents it saved.
+        struct MergeRow {
+            record: $crate::MergeRecord,
+            survivor_before: Event,
+            absorbed_before: Event,
+        }
+
+        fn decode_merge(row: &<$db as sqlx::Database>::Row) -> Result<MergeRow> {
+            let id: String = row.try_get(0)?;
+            let survivor: String = row.try_get(1)?;
+            let absorbed: String = row.try_get(2)?;
+            let at: String = row.try_get(4)?;
+            let sb: String = row.try_get(6)?;
+            let ab: String = row.try_get(7)?;
+            let undone: Option<String> = row.try_get(8)?;
+            Ok(MergeRow {
+                record: $crate::MergeRecord {
+                    id: parse_uuid(&id, &id)?,
+                    survivor: parse_uuid(&survivor, &id)?,
+                    absorbed: parse_uuid(&absorbed, &id)?,
+                    by: row.try_get(3)?,
+                    at: $crate::common::parse_ts(&at, &id)?,
+                    reason: row.try_get(5)?,
+                    undone_at: undone
+                        .as_deref()
+                        .map(|u| $crate::common::parse_ts(u, &id))
+                        .transpose()?,
+                },
+                survivor_before: parse_doc(&id, &sb)?,
+                absorbed_before: parse_doc(&id, &ab)?,
+            })
+        }
+
+        /// `items` plus those of `extra` not already in it, in order.
+        fn union_into<T: PartialEq + Clone>(items: &mut Vec<T>, extra: &[T]) {
+            for x in extra {
+                if !items.contains(x) {
+                    items.push(x.clone());
+                }
+            }
+        }
+
+        /// Removes from `items` what a merge added: entries of `added_from` that were
+        /// not in `before`.
+        fn remove_added<T: PartialEq>(items: &mut Vec<T>, before: &[T], added_from: &[T]) {
+            items.retain(|x| before.contains(x) || !added_from.contains(x));
+        }
+
+        /// A marker change for the absorbed event's revisions.
+        fn merged_change(before: Option<Uuid>, after: Option<Uuid>) -> veille_model::FieldChange {
+            let v = |u: Option<Uuid>| u.map_or(serde_json::Value::Null, |u| u.to_string().into());
+            veille_model::FieldChange {
+                field: "merged_into".into(),
+                before: v(before),
+                after: v(after),
+            }
+        }
+
+        fn with_reason(head: String, reason: Option<&str>) -> String {
+            match reason.map(str::trim).filter(|r| !r.is_empty()) {
+                Some(r) => format!("{head}: {r}"),
+                None => head,
+            }
+        }
+
         #[async_trait]
         impl Store for $store {
             fn backend(&self) -> Backend {
@@ -442,29 +685,7 @@ macro_rules! impl_store {
             ) -> Result<Revision> {
                 validate(event)?;
                 let mut tx = self.begin_write().await?;
-                let exists = sqlx::query("SELECT 1 FROM events WHERE id = $1")
-                    .bind(event.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if exists.is_some() {
-                    return Err(StoreError::AlreadyExists(event.id));
-                }
-                check_external_ids(&mut tx, event).await?;
-                insert_events(&mut tx, vec![EventRow::from_event(event, None)?]).await?;
-                insert_external_ids(&mut tx, external_id_pairs(event)).await?;
-                insert_event_actors(&mut tx, event_actor_rows(event)).await?;
-                let rev = Revision {
-                    id: Uuid::now_v7(),
-                    event_id: event.id,
-                    seq: 1,
-                    action: RevisionAction::Create,
-                    by: by.to_string(),
-                    at: now(),
-                    reason: reason.map(str::to_string),
-                    batch_id: None,
-                    changes: diff_events(None, event),
-                };
-                insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                let rev = insert_created(&mut tx, event, by, reason).await?;
                 tx.commit().await?;
                 Ok(rev)
             }
@@ -623,7 +844,7 @@ macro_rules! impl_store {
 
             async fn stats(&self) -> Result<Stats> {
                 let mut conn = self.pool.acquire().await?;
-                let live = format!("verification <> '{RETRACTED}'");
+                let live = format!("verification <> '{RETRACTED}' AND merged_into IS NULL");
                 let row = sqlx::query(&format!(
                     "SELECT COUNT(*), CAST(COALESCE(SUM(killed_best), 0) AS BIGINT), \
                      MIN(date_start), MAX(date_end) FROM events WHERE {live}"
@@ -802,6 +1023,7 @@ macro_rules! impl_store {
                     "SELECT a.name, COUNT(DISTINCT a.event_id) FROM event_actors a \
                      JOIN events e ON e.id = a.event_id \
                      WHERE a.actor_id IS NULL AND a.name <> '' AND e.verification <> '{RETRACTED}' \
+                     AND e.merged_into IS NULL \
                      GROUP BY a.name"
                 );
                 let mut conn = self.pool.acquire().await?;
@@ -916,6 +1138,461 @@ macro_rules! impl_store {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(protection_row).collect()
+            }
+
+            async fn create_draft(&self, draft: &$crate::NewDraft, by: &str) -> Result<$crate::Draft> {
+                let id = Uuid::now_v7();
+                let sid = id.to_string();
+                let at = now();
+                let mut tx = self.begin_write().await?;
+                let sql = format!(
+                    "INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                );
+                sqlx::query(&sql)
+                    .bind(&sid)
+                    .bind($crate::DraftStatus::Draft.code())
+                    .bind(to_json(&draft.event, &sid)?)
+                    .bind(to_json(&draft.evidence, &sid)?)
+                    .bind(&draft.report_text)
+                    .bind(to_json(&draft.source, &sid)?)
+                    .bind(by)
+                    .bind(fmt_ts(at))
+                    .bind(Option::<String>::None)
+                    .execute(&mut *tx)
+                    .await?;
+                let rev = $crate::DraftRevision {
+                    id: Uuid::now_v7(),
+                    draft_id: id,
+                    seq: 1,
+                    action: "create".into(),
+                    by: by.to_string(),
+                    at,
+                    reason: None,
+                    changes: Vec::new(),
+                };
+                insert_draft_revision(&mut tx, &rev).await?;
+                tx.commit().await?;
+                Ok($crate::Draft {
+                    id,
+                    status: $crate::DraftStatus::Draft,
+                    event: draft.event.clone(),
+                    evidence: draft.evidence.clone(),
+                    report_text: draft.report_text.clone(),
+                    source: draft.source.clone(),
+                    created_by: by.to_string(),
+                    created_at: at,
+                    event_id: None,
+                })
+            }
+
+            async fn list_drafts(
+                &self,
+                status: Option<$crate::DraftStatus>,
+            ) -> Result<Vec<$crate::Draft>> {
+                let rows = match status {
+                    Some(st) => {
+                        let sql = format!(
+                            "SELECT {DRAFT_COLUMNS} FROM drafts WHERE status = $1 ORDER BY created_at, id"
+                        );
+                        sqlx::query(&sql).bind(st.code()).fetch_all(&self.pool).await?
+                    }
+                    None => {
+                        let sql =
+                            format!("SELECT {DRAFT_COLUMNS} FROM drafts ORDER BY created_at, id");
+                        sqlx::query(&sql).fetch_all(&self.pool).await?
+                    }
+                };
+                rows.iter().map(decode_draft).collect()
+            }
+
+            async fn get_draft(&self, id: Uuid) -> Result<Option<$crate::Draft>> {
+                let mut conn = self.pool.acquire().await?;
+                fetch_draft(&mut conn, id).await
+            }
+
+            async fn accept_draft(
+                &self,
+                id: Uuid,
+                edited: Option<&Event>,
+                by: &str,
+            ) -> Result<Event> {
+                let mut tx = self.begin_write().await?;
+                let draft = undecided_draft(&mut tx, id).await?;
+                let mut event = edited.cloned().unwrap_or_else(|| draft.event.clone());
+                event.id = draft.event.id;
+                if !event.sources.contains(&draft.source) {
+                    event.sources.push(draft.source.clone());
+                }
+                let at = now();
+                event.audit = veille_model::Audit::new(by, at);
+                validate(&event)?;
+                insert_created(&mut tx, &event, by, Some(&format!("accepted from draft {id}")))
+                    .await?;
+                let rev = $crate::DraftRevision {
+                    id: Uuid::now_v7(),
+                    draft_id: id,
+                    seq: next_draft_seq(&mut tx, id).await?,
+                    action: "accept".into(),
+                    by: by.to_string(),
+                    at,
+                    reason: Some(format!("created event {}", event.id)),
+                    changes: diff_events(Some(&draft.event), &event),
+                };
+                decide_draft(&mut tx, id, $crate::DraftStatus::Accepted, Some(event.id), &rev)
+                    .await?;
+                tx.commit().await?;
+                Ok(event)
+            }
+
+            async fn reject_draft(&self, id: Uuid, reason: &str, by: &str) -> Result<$crate::Draft> {
+                if reason.trim().is_empty() {
+                    return Err(StoreError::RejectReasonRequired);
+                }
+                let mut tx = self.begin_write().await?;
+                let mut draft = undecided_draft(&mut tx, id).await?;
+                let rev = $crate::DraftRevision {
+                    id: Uuid::now_v7(),
+                    draft_id: id,
+                    seq: next_draft_seq(&mut tx, id).await?,
+                    action: "reject".into(),
+                    by: by.to_string(),
+                    at: now(),
+                    reason: Some(reason.to_string()),
+                    changes: Vec::new(),
+                };
+                decide_draft(&mut tx, id, $crate::DraftStatus::Rejected, None, &rev).await?;
+                tx.commit().await?;
+                draft.status = $crate::DraftStatus::Rejected;
+                Ok(draft)
+            }
+
+            async fn draft_history(&self, id: Uuid) -> Result<Vec<$crate::DraftRevision>> {
+                let rows = sqlx::query(
+                    "SELECT id, draft_id, seq, action, by_user, at, reason, changes \
+                     FROM draft_revisions WHERE draft_id = $1 ORDER BY seq",
+                )
+                .bind(id.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let rid: String = row.try_get(0)?;
+                    let did: String = row.try_get(1)?;
+                    let seq: i64 = row.try_get(2)?;
+                    let at: String = row.try_get(5)?;
+                    let changes: String = row.try_get(7)?;
+                    out.push($crate::DraftRevision {
+                        id: parse_uuid(&rid, &rid)?,
+                        draft_id: parse_uuid(&did, &rid)?,
+                        seq: u32::try_from(seq).map_err(|_| corrupt(&rid, "bad seq"))?,
+                        action: row.try_get(3)?,
+                        by: row.try_get(4)?,
+                        at: $crate::common::parse_ts(&at, &rid)?,
+                        reason: row.try_get(6)?,
+                        changes: from_json(&changes, &rid)?,
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn dedup_records(
+                &self,
+                query: &$crate::DedupQuery,
+            ) -> Result<Vec<$crate::DedupRecord>> {
+                let (precision, ext_ids) = if $backend == Backend::Postgres {
+                    (
+                        "CAST(doc AS jsonb)->>'date_precision'",
+                        "CAST(doc AS jsonb)->>'external_ids'",
+                    )
+                } else {
+                    (
+                        "json_extract(doc, '$.date_precision')",
+                        "json_extract(doc, '$.external_ids')",
+                    )
+                };
+                let mut args: Vec<Arg> = Vec::new();
+                let mut conds =
+                    vec![format!("verification <> '{RETRACTED}'"), "merged_into IS NULL".into()];
+                if let Some(a) = query.after {
+                    args.push(Arg::Text(a.to_string()));
+                    conds.push(format!("id > ${}", args.len()));
+                }
+                if let Some(d) = query.date_from {
+                    args.push(Arg::Text(d.to_string()));
+                    conds.push(format!("date_end >= ${}", args.len()));
+                }
+                if let Some(d) = query.date_to {
+                    args.push(Arg::Text(d.to_string()));
+                    conds.push(format!("date_start <= ${}", args.len()));
+                }
+                let limit = query.limit.unwrap_or(10_000).clamp(1, 100_000);
+                args.push(Arg::I64(i64::try_from(limit).unwrap_or(10_000)));
+                let sql = format!(
+                    "SELECT id, date_start, date_end, {precision}, latitude, longitude, admin1, \
+                     admin2, event_type, sub_event_type, killed_best, {ext_ids} FROM events WHERE {} \
+                     ORDER BY id LIMIT ${}",
+                    conds.join(" AND "),
+                    args.len()
+                );
+                let rows = bind_args(sqlx::query(&sql), args)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+                for row in rows {
+                    let id: String = row.try_get(0)?;
+                    let ds: String = row.try_get(1)?;
+                    let de: String = row.try_get(2)?;
+                    let prec: Option<String> = row.try_get(3)?;
+                    let et: String = row.try_get(8)?;
+                    let st: String = row.try_get(9)?;
+                    let killed: i64 = row.try_get(10)?;
+                    let ext: Option<String> = row.try_get(11)?;
+                    let ext: Vec<veille_model::ExternalId> = match ext.as_deref() {
+                        Some(t) if !t.is_empty() => from_json(t, &id)?,
+                        _ => Vec::new(),
+                    };
+                    let bad = |what: &str, v: &str| corrupt(&id, format!("bad {what} '{v}'"));
+                    let prec = prec.unwrap_or_default();
+                    let rec = $crate::DedupRecord {
+                        id: parse_uuid(&id, &id)?,
+                        date_start: $crate::common::parse_date(&ds, &id)?,
+                        date_end: $crate::common::parse_date(&de, &id)?,
+                        date_precision: prec.parse().map_err(|_| bad("date precision", &prec))?,
+                        latitude: row.try_get(4)?,
+                        longitude: row.try_get(5)?,
+                        admin1: row.try_get(6)?,
+                        admin2: row.try_get(7)?,
+                        event_type: et.parse().map_err(|_| bad("event type", &et))?,
+                        sub_event_type: st.parse().map_err(|_| bad("sub-event type", &st))?,
+                        killed_best: u32::try_from(killed).unwrap_or(0),
+                        actors: Vec::new(),
+                        datasets: $crate::DedupRecord::datasets_of(&ext),
+                    };
+                    index.insert(id, out.len());
+                    out.push(rec);
+                }
+                // The actors of this page, by the event_actors index.
+                let ids: Vec<String> = out.iter().map(|r| r.id.to_string()).collect();
+                for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
+                    let sql = format!(
+                        "SELECT event_id, actor_id, name, role FROM event_actors WHERE event_id IN ({})",
+                        list_sql(PH, chunk.len())
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for x in chunk {
+                        q = q.bind(x.as_str());
+                    }
+                    for row in q.fetch_all(&self.pool).await? {
+                        let eid: String = row.try_get(0)?;
+                        let role: String = row.try_get(3)?;
+                        let Some(&i) = index.get(&eid) else { continue };
+                        out[i].actors.push($crate::DedupActor {
+                            actor_id: row.try_get(1)?,
+                            name: row.try_get(2)?,
+                            role: role
+                                .parse()
+                                .map_err(|_| corrupt(&eid, format!("bad role '{role}'")))?,
+                        });
+                    }
+                }
+                for r in &mut out {
+                    r.actors = $crate::DedupActor::sorted(std::mem::take(&mut r.actors));
+                }
+                Ok(out)
+            }
+
+            async fn merge_events(
+                &self,
+                survivor: Uuid,
+                absorbed: Uuid,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<$crate::MergeRecord> {
+                if survivor == absorbed {
+                    return Err(StoreError::MergeWithItself(survivor));
+                }
+                let mut tx = self.begin_write().await?;
+                let s = load_one(&mut tx, survivor).await?;
+                let a = load_one(&mut tx, absorbed).await?;
+                for e in [&s.event, &a.event] {
+                    if e.is_retracted() {
+                        return Err(StoreError::MergeRetracted(e.id));
+                    }
+                }
+                for id in [survivor, absorbed] {
+                    if let Some(into) = merged_into_of(&mut tx, id).await? {
+                        return Err(StoreError::AlreadyMerged { id, into });
+                    }
+                }
+                let at = now();
+                let mut new = s.event.clone();
+                union_into(&mut new.external_ids, &a.event.external_ids);
+                union_into(&mut new.sources, &a.event.sources);
+                union_into(&mut new.tags, &a.event.tags);
+                let new = with_update_audit(new, &s.event, by, at);
+                let changes = diff_events(Some(&s.event), &new);
+                update_event_row(&mut tx, EventRow::from_event(&new, None)?).await?;
+                let moved: Vec<String> =
+                    a.event.external_ids.iter().map(|x| x.0.clone()).collect();
+                move_external_ids(&mut tx, &moved, survivor).await?;
+                set_merged_into(&mut tx, absorbed, Some(survivor)).await?;
+                let record = $crate::MergeRecord {
+                    id: Uuid::now_v7(),
+                    survivor,
+                    absorbed,
+                    by: by.to_string(),
+                    at,
+                    reason: reason.map(str::to_string),
+                    undone_at: None,
+                };
+                let mid = record.id.to_string();
+                let sql = format!(
+                    "INSERT INTO event_merges ({MERGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                );
+                sqlx::query(&sql)
+                    .bind(&mid)
+                    .bind(survivor.to_string())
+                    .bind(absorbed.to_string())
+                    .bind(by)
+                    .bind(fmt_ts(at))
+                    .bind(reason)
+                    .bind(to_json(&s.event, &mid)?)
+                    .bind(to_json(&a.event, &mid)?)
+                    .bind(Option::<String>::None)
+                    .execute(&mut *tx)
+                    .await?;
+                let revs = [
+                    Revision {
+                        id: Uuid::now_v7(),
+                        event_id: survivor,
+                        seq: s.last_seq + 1,
+                        action: RevisionAction::Update,
+                        by: by.to_string(),
+                        at,
+                        reason: Some(with_reason(format!("merged: absorbed event {absorbed}"), reason)),
+                        batch_id: None,
+                        changes,
+                    },
+                    Revision {
+                        id: Uuid::now_v7(),
+                        event_id: absorbed,
+                        seq: a.last_seq + 1,
+                        action: RevisionAction::Update,
+                        by: by.to_string(),
+                        at,
+                        reason: Some(with_reason(format!("merged into event {survivor}"), reason)),
+                        batch_id: None,
+                        changes: vec![merged_change(None, Some(survivor))],
+                    },
+                ];
+                insert_revisions(&mut tx, &revs).await?;
+                tx.commit().await?;
+                Ok(record)
+            }
+
+            async fn unmerge_event(
+                &self,
+                absorbed: Uuid,
+                by: &str,
+                reason: Option<&str>,
+            ) -> Result<$crate::MergeRecord> {
+                let mut tx = self.begin_write().await?;
+                let a = load_one(&mut tx, absorbed).await?;
+                let sql = format!(
+                    "SELECT {MERGE_COLUMNS} FROM event_merges \
+                     WHERE absorbed_id = $1 AND undone_at IS NULL ORDER BY at DESC, id DESC"
+                );
+                let Some(row) = sqlx::query(&sql)
+                    .bind(absorbed.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    return Err(StoreError::NotMerged(absorbed));
+                };
+                let m = decode_merge(&row)?;
+                let survivor = m.record.survivor;
+                if let Some(into) = merged_into_of(&mut tx, survivor).await? {
+                    return Err(StoreError::SurvivorMerged {
+                        id: absorbed,
+                        survivor,
+                        into,
+                    });
+                }
+                let s = load_one(&mut tx, survivor).await?;
+                let (sb, ab) = (&m.survivor_before, &m.absorbed_before);
+                let mut restored = s.event.clone();
+                remove_added(&mut restored.external_ids, &sb.external_ids, &ab.external_ids);
+                remove_added(&mut restored.sources, &sb.sources, &ab.sources);
+                remove_added(&mut restored.tags, &sb.tags, &ab.tags);
+                let at = now();
+                let restored = with_update_audit(restored, &s.event, by, at);
+                let changes = diff_events(Some(&s.event), &restored);
+                update_event_row(&mut tx, EventRow::from_event(&restored, None)?).await?;
+                let back: Vec<String> = ab
+                    .external_ids
+                    .iter()
+                    .filter(|x| !sb.external_ids.contains(x))
+                    .map(|x| x.0.clone())
+                    .collect();
+                move_external_ids(&mut tx, &back, absorbed).await?;
+                set_merged_into(&mut tx, absorbed, None).await?;
+                sqlx::query(
+                    "UPDATE event_merges SET undone_by = $1, undone_at = $2, undone_reason = $3 \
+                     WHERE id = $4",
+                )
+                .bind(by)
+                .bind(fmt_ts(at))
+                .bind(reason)
+                .bind(m.record.id.to_string())
+                .execute(&mut *tx)
+                .await?;
+                let revs = [
+                    Revision {
+                        id: Uuid::now_v7(),
+                        event_id: survivor,
+                        seq: s.last_seq + 1,
+                        action: RevisionAction::Update,
+                        by: by.to_string(),
+                        at,
+                        reason: Some(with_reason(format!("unmerged: event {absorbed} split off"), reason)),
+                        batch_id: None,
+                        changes,
+                    },
+                    Revision {
+                        id: Uuid::now_v7(),
+                        event_id: absorbed,
+                        seq: a.last_seq + 1,
+                        action: RevisionAction::Update,
+                        by: by.to_string(),
+                        at,
+                        reason: Some(with_reason(format!("unmerged from event {survivor}"), reason)),
+                        batch_id: None,
+                        changes: vec![merged_change(Some(survivor), None)],
+                    },
+                ];
+                insert_revisions(&mut tx, &revs).await?;
+                tx.commit().await?;
+                let mut record = m.record;
+                record.undone_at = Some(at);
+                Ok(record)
+            }
+
+            async fn merged_into(&self, id: Uuid) -> Result<Option<Uuid>> {
+                let mut conn = self.pool.acquire().await?;
+                merged_into_of(&mut conn, id).await
+            }
+
+            async fn merges_of(&self, id: Uuid) -> Result<Vec<$crate::MergeRecord>> {
+                let sql = format!(
+                    "SELECT {MERGE_COLUMNS} FROM event_merges \
+                     WHERE survivor_id = $1 OR absorbed_id = $1 ORDER BY at, id"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(id.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| decode_merge(r).map(|m| m.record)).collect()
             }
         }
 

@@ -96,6 +96,47 @@ pub enum StoreError {
         /// The decoder's message.
         reason: String,
     },
+    /// No draft has this id.
+    #[error("no draft with id {0}")]
+    DraftNotFound(Uuid),
+    /// The draft was already accepted or rejected.
+    #[error("draft {id} is already {status}")]
+    DraftDecided {
+        /// The draft.
+        id: Uuid,
+        /// What was decided: `accepted` or `rejected`.
+        status: DraftStatus,
+    },
+    /// A rejection needs a reason.
+    #[error("a rejection needs a reason")]
+    RejectReasonRequired,
+    /// An event cannot be merged with itself.
+    #[error("cannot merge event {0} with itself")]
+    MergeWithItself(Uuid),
+    /// A retracted event cannot take part in a merge.
+    #[error("cannot merge event {0}: it is retracted")]
+    MergeRetracted(Uuid),
+    /// The event was already merged into another one.
+    #[error("event {id} is already merged into {into}")]
+    AlreadyMerged {
+        /// The merged event.
+        id: Uuid,
+        /// Its survivor.
+        into: Uuid,
+    },
+    /// Unmerge of an event that is not merged into another.
+    #[error("event {0} was never merged into another event")]
+    NotMerged(Uuid),
+    /// Unmerge of an event whose survivor was itself merged since.
+    #[error("event {id} was merged into {survivor}, which is now merged into {into}: unmerge {survivor} first")]
+    SurvivorMerged {
+        /// The event to unmerge.
+        id: Uuid,
+        /// Its survivor.
+        survivor: Uuid,
+        /// Where the survivor went.
+        into: Uuid,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -140,6 +181,9 @@ pub struct EventFilter {
     /// Only events at or below this sensitivity (the caller's clearance). `None`: all.
     #[serde(default)]
     pub max_sensitivity: Option<veille_model::Sensitivity>,
+    /// Include events merged into another event (default: no; see [`Store::merge_events`]).
+    #[serde(default)]
+    pub include_merged: bool,
     /// At most this many events (default: all).
     pub limit: Option<u64>,
     /// Skip this many events first (ordering: date_start, then id).
@@ -200,6 +244,231 @@ pub struct ProtectionRecord {
     pub at: DateTime<Utc>,
     /// Why, if given.
     pub reason: Option<String>,
+}
+
+/// Where a draft is in the review queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStatus {
+    /// Waiting for an analyst.
+    Draft,
+    /// Accepted: an event was created from it.
+    Accepted,
+    /// Rejected, with a reason.
+    Rejected,
+}
+
+impl DraftStatus {
+    /// The stored lower-case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            DraftStatus::Draft => "draft",
+            DraftStatus::Accepted => "accepted",
+            DraftStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn from_code(s: &str) -> Option<Self> {
+        Some(match s {
+            "draft" => DraftStatus::Draft,
+            "accepted" => DraftStatus::Accepted,
+            "rejected" => DraftStatus::Rejected,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for DraftStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A draft to put in the review queue: what an extractor (or an analyst with a JSON
+/// file) proposes, with the report it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDraft {
+    /// The proposed event.
+    pub event: Event,
+    /// Per-field evidence (confidence, character spans), as the extractor wrote it.
+    #[serde(default)]
+    pub evidence: serde_json::Value,
+    /// The original report text.
+    pub report_text: String,
+    /// The report's source, graded on the Admiralty scale.
+    pub source: veille_model::Source,
+}
+
+/// A stored draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The draft's id (UUIDv7).
+    pub id: Uuid,
+    /// Where it is in the queue.
+    pub status: DraftStatus,
+    /// The proposed event (as proposed; the accepted version is the event `event_id`).
+    pub event: Event,
+    /// Per-field evidence.
+    pub evidence: serde_json::Value,
+    /// The original report text.
+    pub report_text: String,
+    /// The report's graded source.
+    pub source: veille_model::Source,
+    /// Who queued it.
+    pub created_by: String,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// The event created by accepting it.
+    pub event_id: Option<Uuid>,
+}
+
+/// One step in a draft's life: `create`, `accept` or `reject`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftRevision {
+    /// The revision's id (UUIDv7).
+    pub id: Uuid,
+    /// The draft.
+    pub draft_id: Uuid,
+    /// 1, 2, …
+    pub seq: u32,
+    /// `create`, `accept` or `reject`.
+    pub action: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why (mandatory for a rejection).
+    pub reason: Option<String>,
+    /// For an accept: the analyst's edits to the proposed event (empty when accepted as
+    /// proposed).
+    pub changes: Vec<veille_model::FieldChange>,
+}
+
+/// A merge of one event into another, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeRecord {
+    /// The merge's id (UUIDv7).
+    pub id: Uuid,
+    /// The event that stays visible and received the union.
+    pub survivor: Uuid,
+    /// The event marked merged-into-survivor.
+    pub absorbed: Uuid,
+    /// Who merged.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why, if given.
+    pub reason: Option<String>,
+    /// When it was undone, if it was.
+    pub undone_at: Option<DateTime<Utc>>,
+}
+
+/// One actor of a [`DedupRecord`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DedupActor {
+    /// Registry id, when resolved.
+    pub actor_id: Option<String>,
+    /// The name as written.
+    pub name: String,
+    /// Its role.
+    pub role: veille_model::ActorRole,
+}
+
+impl DedupActor {
+    /// `actors` in a canonical order (role, id, name), so that both backends and
+    /// [`DedupRecord::from_event`] agree.
+    pub fn sorted(mut actors: Vec<DedupActor>) -> Vec<DedupActor> {
+        actors.sort_by(|a, b| (a.role, &a.actor_id, &a.name).cmp(&(b.role, &b.actor_id, &b.name)));
+        actors
+    }
+}
+
+/// The slim projection of an event that deduplication needs: no provenance, sources or
+/// notes. [`DedupRecord::from_event`] is the one derivation from an event; the store's
+/// [`Store::dedup_records`] reads the same fields from its scalar columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DedupRecord {
+    /// The event id.
+    pub id: Uuid,
+    /// First possible day.
+    pub date_start: NaiveDate,
+    /// Last possible day.
+    pub date_end: NaiveDate,
+    /// Date precision.
+    pub date_precision: veille_model::DatePrecision,
+    /// Latitude, if known.
+    pub latitude: Option<f64>,
+    /// Longitude, if known.
+    pub longitude: Option<f64>,
+    /// Admin1 name.
+    pub admin1: Option<String>,
+    /// Admin2 name.
+    pub admin2: Option<String>,
+    /// Event type.
+    pub event_type: EventType,
+    /// Sub-event type.
+    pub sub_event_type: veille_model::SubEventType,
+    /// Best estimate of people killed (0 when none reported).
+    pub killed_best: u32,
+    /// The actors.
+    pub actors: Vec<DedupActor>,
+    /// The datasets the event's external ids come from (their schemes, e.g. `ged`,
+    /// `acled`), sorted and distinct. A dataset does not list one incident twice.
+    pub datasets: Vec<String>,
+}
+
+impl DedupRecord {
+    /// The projection of `e`.
+    pub fn from_event(e: &Event) -> Self {
+        DedupRecord {
+            id: e.id,
+            date_start: e.date_start,
+            date_end: e.date_end,
+            date_precision: e.date_precision,
+            latitude: e.location.latitude,
+            longitude: e.location.longitude,
+            admin1: e.location.admin1.as_ref().map(|a| a.name.clone()),
+            admin2: e.location.admin2.as_ref().map(|a| a.name.clone()),
+            event_type: e.event_type,
+            sub_event_type: e.sub_event_type,
+            killed_best: e.killed_best(),
+            actors: DedupActor::sorted(
+                e.actors
+                    .iter()
+                    .map(|a| DedupActor {
+                        actor_id: a.actor_id.clone(),
+                        name: a.name.clone(),
+                        role: a.role,
+                    })
+                    .collect(),
+            ),
+            datasets: DedupRecord::datasets_of(&e.external_ids),
+        }
+    }
+
+    /// The sorted, distinct schemes of `ids`.
+    pub fn datasets_of(ids: &[veille_model::ExternalId]) -> Vec<String> {
+        let mut v: Vec<String> = ids.iter().map(|x| x.scheme().to_string()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Which events [`Store::dedup_records`] returns: live (not retracted, not merged)
+/// events with `id > after`, ordered by id, at most `limit`, optionally only those whose
+/// dates overlap `[date_from, date_to]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DedupQuery {
+    /// Keyset cursor: only ids greater than this.
+    pub after: Option<Uuid>,
+    /// Page size (default 10,000).
+    pub limit: Option<u64>,
+    /// Events whose `date_end` is on or after this day.
+    pub date_from: Option<NaiveDate>,
+    /// Events whose `date_start` is on or before this day.
+    pub date_to: Option<NaiveDate>,
 }
 
 /// What happened to one event offered to an import session.
@@ -365,4 +634,56 @@ pub trait Store: Send + Sync {
 
     /// Every version of one record, oldest first.
     async fn protection_history(&self, kind: &str, key: &str) -> Result<Vec<ProtectionRecord>>;
+    /// Queues a draft (status `draft`, revision `create`). The proposed event is not
+    /// validated here (drafts may be incomplete); accepting validates it.
+    async fn create_draft(&self, draft: &NewDraft, by: &str) -> Result<Draft>;
+
+    /// Drafts with this status (all when `None`), oldest first.
+    async fn list_drafts(&self, status: Option<DraftStatus>) -> Result<Vec<Draft>>;
+
+    /// One draft.
+    async fn get_draft(&self, id: Uuid) -> Result<Option<Draft>>;
+
+    /// Accepts a draft, as proposed or as `edited` (same event id as the draft's event):
+    /// creates the event (its `create` revision says "accepted from draft …"), adds the
+    /// report's source to it when missing, and records an `accept` draft revision with
+    /// the analyst's edits. Fails with [`StoreError::DraftDecided`] when already decided.
+    async fn accept_draft(&self, id: Uuid, edited: Option<&Event>, by: &str) -> Result<Event>;
+
+    /// Rejects a draft with a mandatory reason ([`StoreError::RejectReasonRequired`]).
+    async fn reject_draft(&self, id: Uuid, reason: &str, by: &str) -> Result<Draft>;
+
+    /// A draft's revisions, oldest first.
+    async fn draft_history(&self, id: Uuid) -> Result<Vec<DraftRevision>>;
+
+    /// A page of the slim dedup projection (see [`DedupQuery`]).
+    async fn dedup_records(&self, query: &DedupQuery) -> Result<Vec<DedupRecord>>;
+
+    /// Merges `absorbed` into `survivor`: the survivor gets the union of external ids,
+    /// sources and tags (revision `update`, reason "merged: absorbed …"); the absorbed
+    /// event is kept unchanged but marked merged-into-survivor (hidden from lists and
+    /// stats) with its own revision. Both documents before the merge are kept.
+    async fn merge_events(
+        &self,
+        survivor: Uuid,
+        absorbed: Uuid,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<MergeRecord>;
+
+    /// Undoes the merge that absorbed `absorbed`: it becomes visible again, its external
+    /// ids return to it, and what the merge added to the survivor is removed. With no
+    /// edit in between, both events are field-identical to what they were before.
+    async fn unmerge_event(
+        &self,
+        absorbed: Uuid,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<MergeRecord>;
+
+    /// The survivor an event is merged into, if it is.
+    async fn merged_into(&self, id: Uuid) -> Result<Option<Uuid>>;
+
+    /// Every merge touching `id` (as survivor or absorbed), oldest first.
+    async fn merges_of(&self, id: Uuid) -> Result<Vec<MergeRecord>>;
 }

@@ -1,0 +1,55 @@
+-- Drafts (the review queue), their revisions, and merges of duplicate events.
+-- Keep in step with ../sqlite/0004_drafts_merges.sql.
+
+-- A draft event waiting for an analyst: the proposed Event (JSON), the per-field
+-- evidence (JSON), the report text it came from and that report's graded Source (JSON).
+-- status is draft | accepted | rejected; event_id is the event an acceptance created.
+CREATE TABLE drafts (
+    id          TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    status      TEXT COLLATE "C" NOT NULL,
+    event_doc   TEXT COLLATE "C" NOT NULL,
+    evidence    TEXT COLLATE "C" NOT NULL,
+    report_text TEXT COLLATE "C" NOT NULL,
+    source      TEXT COLLATE "C" NOT NULL,
+    created_by  TEXT COLLATE "C" NOT NULL,
+    created_at  TEXT COLLATE "C" NOT NULL,
+    event_id    TEXT COLLATE "C"
+);
+
+CREATE INDEX drafts_status ON drafts (status, created_at, id);
+
+-- What happened to a draft: create, accept (changes = the analyst's edits) or reject
+-- (reason mandatory), numbered 1, 2, 3… per draft.
+CREATE TABLE draft_revisions (
+    id       TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    draft_id TEXT COLLATE "C" NOT NULL REFERENCES drafts (id),
+    seq      BIGINT NOT NULL,
+    action   TEXT COLLATE "C" NOT NULL,
+    by_user  TEXT COLLATE "C" NOT NULL,
+    at       TEXT COLLATE "C" NOT NULL,
+    reason   TEXT COLLATE "C",
+    changes  TEXT COLLATE "C" NOT NULL,
+    UNIQUE (draft_id, seq)
+);
+
+-- One merge of an absorbed event into a survivor. Both documents before the merge are
+-- kept verbatim so that unmerge restores them; undone_* is set by unmerge.
+CREATE TABLE event_merges (
+    id              TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    survivor_id     TEXT COLLATE "C" NOT NULL REFERENCES events (id),
+    absorbed_id     TEXT COLLATE "C" NOT NULL REFERENCES events (id),
+    by_user         TEXT COLLATE "C" NOT NULL,
+    at              TEXT COLLATE "C" NOT NULL,
+    reason          TEXT COLLATE "C",
+    survivor_before TEXT COLLATE "C" NOT NULL,
+    absorbed_before TEXT COLLATE "C" NOT NULL,
+    undone_by       TEXT COLLATE "C",
+    undone_at       TEXT COLLATE "C",
+    undone_reason   TEXT COLLATE "C"
+);
+
+CREATE INDEX event_merges_absorbed ON event_merges (absorbed_id);
+
+-- The survivor an event was merged into; NULL for every live event. Merged events are
+-- hidden from normal lists and stats, never deleted.
+ALTER TABLE events ADD COLUMN merged_into TEXT COLLATE "C";
