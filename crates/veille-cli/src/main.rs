@@ -5,6 +5,7 @@ mod actor;
 mod bench;
 mod demo;
 mod events;
+mod extract;
 mod io;
 mod output;
 mod place;
@@ -64,6 +65,8 @@ enum Command {
     /// Actors: show, resolve, genealogy, edit the registry.
     #[command(subcommand)]
     Actor(actor::ActorCommand),
+    /// Extract draft events (with evidence) from report text; --evaluate scores a gold file.
+    Extract(extract::ExtractArgs),
 }
 
 /// Options every subcommand may read.
@@ -149,6 +152,7 @@ fn main() -> std::process::ExitCode {
             Command::Bench(c) => bench::run(c, &global).await,
             Command::Place(c) => place::run(c, &global).await,
             Command::Actor(c) => actor::run(c, &global).await,
+            Command::Extract(a) => extract::run(a, &global).await,
         }
     });
     match result {

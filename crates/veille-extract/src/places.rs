@@ -1,0 +1,352 @@
+//! Place mentions in report text. Names are found by looking word sequences up in the
+//! veille-geo gazetteer index ([`veille_geo::Gazetteer::lookup_key`]) and resolved with
+//! [`veille_geo::Geo::resolve`]; this module only reads the *context* of a name:
+//!
+//! - "X region", "région de X", a sitrep header "MOPTI / Bandiagara –": an admin1 (or
+//!   admin2) hint, not the incident's location;
+//! - "X cercle", "cercle de X", "the X area", "commune de X": an admin2 (commune) hint,
+//!   used as the location only when nothing finer is named;
+//! - "near X", "près de X", "8 km W of X": precision *near*; after another place in the
+//!   same sentence it is only a reference point ("Ogossagou, near Bankass");
+//! - "between X and Y" / "entre X et Y", "the X-Y road": both places, midpoint;
+//! - "fled to X", "reinforcements from X": not where it happened;
+//! - a wire dateline ("BAMAKO, March 24 -") is where the report was filed: ignored;
+//! - "in Mali", "central Mali": country (area) precision, never a made-up village.
+
+use crate::lexicon;
+use crate::text::{Doc, Kind};
+use veille_geo::Geo;
+
+/// The role a place mention plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRole {
+    /// Where the incident happened.
+    Site,
+    /// A reference point ("near X" after another place).
+    Reference,
+    /// An admin1 (region) mention.
+    Region,
+    /// An admin2 (cercle) or commune mention: a hint, a location only as a last resort.
+    Area,
+    /// Not where it happened (origin or destination of movement, dateline).
+    Elsewhere,
+}
+
+/// One place mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceMention {
+    /// First token of the name.
+    pub first: usize,
+    /// One past the last token of the name.
+    pub last: usize,
+    /// The name as written.
+    pub name: String,
+    /// Its role.
+    pub role: PlaceRole,
+    /// True after "near", "près de", "outside", "N km from".
+    pub near: bool,
+    /// For regions: the GeoNames admin1 code.
+    pub region_code: Option<&'static str>,
+    /// True when the name is joined to the previous place by "and"/"et"/"-" after
+    /// "between"/"entre"/"axe"/"road".
+    pub between_with_previous: bool,
+}
+
+/// Country-level mention: (first token, last token, text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryMention {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+}
+
+fn is_allcaps(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).all(|k| {
+        doc.tokens.get(k).is_some_and(|t| {
+            t.kind != Kind::Word || {
+                let s = t.text(doc.src);
+                s.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| c.is_uppercase())
+                    && s.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            }
+        })
+    })
+}
+
+/// True when a text is written without capitals (SMS style), so lower-case words may be
+/// place names.
+pub fn lowercase_style(doc: &Doc) -> bool {
+    let words = doc.tokens.iter().filter(|t| t.kind == Kind::Word).count();
+    let caps = doc
+        .tokens
+        .iter()
+        .filter(|t| t.kind == Kind::Word && t.cap)
+        .count();
+    words > 0 && caps * 10 < words
+}
+
+/// Builds the lookup string for tokens `a..b`: words joined by spaces, apostrophes and
+/// hyphens kept as written.
+fn name_text(doc: &Doc, a: usize, b: usize) -> String {
+    doc.slice(a, b).to_string()
+}
+
+/// Candidate place names at `i`: the longest run (up to 4 tokens, joined by hyphens,
+/// apostrophes, "du"/"de"/"el" inside) that the gazetteer index knows.
+fn gazetteer_match(geo: &Geo, doc: &Doc, i: usize, lower_ok: bool) -> Option<usize> {
+    let t = doc.tokens.get(i)?;
+    if t.kind != Kind::Word || (!t.cap && !lower_ok) || t.norm.len() < 3 {
+        return None;
+    }
+    if lexicon::is_common_word(&t.norm) {
+        return None;
+    }
+    // Collect possible ends.
+    let mut ends = Vec::new();
+    let mut k = i + 1;
+    ends.push(k);
+    let mut words = 1;
+    while words < 4 {
+        let nt = match doc.tokens.get(k) {
+            Some(x) => x,
+            None => break,
+        };
+        if nt.kind == Kind::Punct && matches!(nt.norm.as_str(), "-" | "'") && !nt.space_before {
+            if let Some(w) = doc
+                .tokens
+                .get(k + 1)
+                .filter(|w| w.kind != Kind::Punct && !w.space_before)
+            {
+                let _ = w;
+                k += 2;
+                words += 1;
+                ends.push(k);
+                continue;
+            }
+            break;
+        }
+        if nt.kind == Kind::Word && (nt.cap || (lower_ok && !lexicon::is_common_word(&nt.norm))) {
+            k += 1;
+            words += 1;
+            ends.push(k);
+            continue;
+        }
+        if matches!(nt.norm.as_str(), "du" | "de" | "el" | "al" | "n")
+            && doc
+                .tokens
+                .get(k + 1)
+                .is_some_and(|w| w.cap && w.kind == Kind::Word)
+        {
+            k += 2;
+            words += 1;
+            ends.push(k);
+            continue;
+        }
+        break;
+    }
+    for &e in ends.iter().rev() {
+        let key = veille_geo::normalize::key(&name_text(doc, i, e));
+        if !geo.gazetteer.lookup_key(&key).is_empty() {
+            return Some(e);
+        }
+    }
+    None
+}
+
+fn prev_word<'d>(doc: &'d Doc, i: usize, back: usize) -> &'d str {
+    i.checked_sub(back).map(|k| doc.n(k)).unwrap_or("")
+}
+
+/// Finds place mentions in the whole report.
+pub fn find_places(
+    geo: &Geo,
+    doc: &Doc,
+    skip: &[bool],
+) -> (Vec<PlaceMention>, Vec<CountryMention>) {
+    let lower = lowercase_style(doc);
+    let mut out: Vec<PlaceMention> = Vec::new();
+    let mut countries = Vec::new();
+    let n = doc.tokens.len();
+    // Wire dateline: "BAMAKO, March 24 -", "MOPTI, Mali, June 11 -".
+    let mut dateline_end = 0;
+    if let Some(first_word) = doc.tokens.iter().position(|t| t.kind == Kind::Word) {
+        let mut e = first_word;
+        while e < n
+            && doc.tokens.get(e).is_some_and(|t| t.kind == Kind::Word)
+            && is_allcaps(doc, e, e + 1)
+        {
+            e += 1;
+        }
+        if e > first_word && doc.n(e) == "," && e < 6 {
+            dateline_end = e;
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        if skip.get(i).copied().unwrap_or(false) {
+            i += 1;
+            continue;
+        }
+        let w = doc.n(i);
+        // Country-level.
+        if w == "mali" {
+            countries.push(CountryMention {
+                first: i,
+                last: i + 1,
+            });
+            i += 1;
+            continue;
+        }
+        let Some(end) = gazetteer_match(geo, doc, i, lower) else {
+            // Strong context with an unknown capitalised name: let the resolver try
+            // (fuzzy), e.g. "the village of Ogossogou".
+            if let Some(t) = doc.tokens.get(i) {
+                let ctx = matches!(prev_word(doc, i, 1), "of" | "de" | "d" | "'")
+                    && matches!(
+                        prev_word(doc, i, 2),
+                        "village" | "localite" | "town" | "villages" | "d" | "'"
+                    )
+                    || (i == 0 && lower);
+                if ctx
+                    && t.kind == Kind::Word
+                    && (t.cap || lower)
+                    && t.norm.len() >= 4
+                    && !lexicon::is_common_word(&t.norm)
+                {
+                    let r = geo.resolve(
+                        t.text(doc.src),
+                        &veille_geo::Hints {
+                            country: Some("MLI".into()),
+                            limit: Some(3),
+                            ..Default::default()
+                        },
+                    );
+                    if r.best().is_some() {
+                        out.push(PlaceMention {
+                            first: i,
+                            last: i + 1,
+                            name: t.text(doc.src).to_string(),
+                            role: PlaceRole::Site,
+                            near: false,
+                            region_code: None,
+                            between_with_previous: false,
+                        });
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        };
+        let name = name_text(doc, i, end);
+        let mut role = PlaceRole::Site;
+        let mut region_code = None;
+        let next = doc.n(end);
+        let p1 = prev_word(doc, i, 1);
+        let p2 = prev_word(doc, i, 2);
+        let caps = is_allcaps(doc, i, end);
+        if i < dateline_end {
+            role = PlaceRole::Elsewhere;
+        } else if let Some(code) = veille_geo::vintage::region_code_for(&name) {
+            let region_word = matches!(next, "region" | "regions");
+            let region_before = matches!(p1, "region" | "regions")
+                || (matches!(p1, "de" | "du" | "of" | "d" | "'")
+                    && matches!(p2, "region" | "regions" | "d" | "'"));
+            let header = caps && matches!(next, "/" | "-" | ":" | "," | "");
+            if region_word || region_before || header {
+                role = PlaceRole::Region;
+                region_code = Some(code);
+            }
+        }
+        if role == PlaceRole::Site {
+            let area_after = matches!(
+                next,
+                "cercle" | "circle" | "area" | "district" | "commune" | "zone"
+            );
+            let area_before = (matches!(p1, "de" | "d" | "'" | "of")
+                && matches!(p2, "cercle" | "commune" | "d" | "'"))
+                || matches!(p1, "cercle" | "commune");
+            // Sitrep header "REGION / Cercle –".
+            let header_area = p1 == "/"
+                && i >= 2
+                && doc
+                    .tokens
+                    .get(i - 2)
+                    .is_some_and(|_| is_allcaps(doc, i - 2, i - 1));
+            if area_after || area_before || header_area {
+                role = PlaceRole::Area;
+            }
+        }
+        let mut near = false;
+        if role == PlaceRole::Site {
+            if matches!(
+                p1,
+                "to" | "towards" | "toward" | "vers" | "from" | "depuis" | "until" | "jusqu"
+            ) {
+                role = PlaceRole::Elsewhere;
+            }
+            near = matches!(
+                p1,
+                "near"
+                    | "nr"
+                    | "outside"
+                    | "around"
+                    | "nearby"
+                    | "pres"
+                    | "environs"
+                    | "alentours"
+                    | "proximite"
+            ) || (p1 == "de"
+                && matches!(p2, "pres" | "proximite" | "environs" | "alentours"))
+                || (p1 == "of"
+                    && matches!(
+                        p2,
+                        "w" | "e"
+                            | "n"
+                            | "s"
+                            | "west"
+                            | "east"
+                            | "north"
+                            | "south"
+                            | "outskirts"
+                            | "vicinity"
+                    ))
+                || (p1 == "from" && prev_word(doc, i, 3) == "km");
+            if p1 == "from" && prev_word(doc, i, 3) == "km" {
+                role = PlaceRole::Site;
+            }
+        }
+        let between_with_previous = matches!(p1, "and" | "et" | "-")
+            && out.last().is_some_and(|prev| prev.last + 1 == i)
+            && (doc.any(
+                i.saturating_sub(8),
+                i,
+                &["between", "entre", "axe", "road", "route", "axis"],
+            ) || p1 == "-");
+        out.push(PlaceMention {
+            first: i,
+            last: end,
+            name,
+            role,
+            near,
+            region_code,
+            between_with_previous,
+        });
+        i = end;
+    }
+    // "near X" after another site in the same sentence is a reference point.
+    for k in 0..out.len() {
+        if !out[k].near || out[k].role != PlaceRole::Site {
+            continue;
+        }
+        let sent = doc.sentence_of(out[k].first);
+        let earlier_site = out[..k]
+            .iter()
+            .any(|p| p.role == PlaceRole::Site && !p.near && p.first >= sent.first);
+        if earlier_site {
+            out[k].role = PlaceRole::Reference;
+        }
+    }
+    (out, countries)
+}
