@@ -209,8 +209,9 @@ fn harm_after(doc: &Doc, k: usize) -> Option<(Harm, usize)> {
             }
             Harm::Killed
         }
+        "kia" | "kias" => Harm::Killed,
         "injured" | "wounded" | "hurt" | "blesses" | "blesse" | "blessees" | "blessee"
-        | "injuries" => Harm::Injured,
+        | "injuries" | "wia" => Harm::Injured,
         "kidnapped" | "abducted" | "enleves" | "enlevees" | "enleve" | "kidnappes" | "seized"
         | "captured" | "taken" | "pris" | "enlevement" | "abductions" => {
             if matches!(w, "taken" | "pris")
@@ -220,7 +221,7 @@ fn harm_after(doc: &Doc, k: usize) -> Option<(Harm, usize)> {
             }
             Harm::Abducted
         }
-        "missing" | "disparus" | "disparues" | "disparu" => Harm::Missing,
+        "missing" | "disparus" | "disparues" | "disparu" | "mia" => Harm::Missing,
         "trouve" | "found" if matches!(doc.n(k + 1), "la" | "dead") => Harm::Killed,
         _ => return None,
     };
@@ -243,46 +244,6 @@ fn harm_before(w: &str) -> Option<Harm> {
         _ => return None,
     })
 }
-
-const AUX: &[&str] = &[
-    "were",
-    "was",
-    "have",
-    "has",
-    "had",
-    "been",
-    "are",
-    "is",
-    "be",
-    "being",
-    "reportedly",
-    "allegedly",
-    "reported",
-    "confirmed",
-    "also",
-    "all",
-    "ont",
-    "ete",
-    "a",
-    "sont",
-    "etaient",
-    "avaient",
-    "auraient",
-    "aurait",
-    "seraient",
-    "furent",
-    "egalement",
-    "others",
-    "other",
-    "more",
-    "autres",
-    "people",
-    "personnes",
-    "and",
-    "et",
-    "later",
-    "subsequently",
-];
 
 const LEFT_FILLERS: &[&str] = &[
     "at",
@@ -458,7 +419,10 @@ fn item_at(doc: &Doc, i: usize, skip: &[bool]) -> Option<Item> {
     {
         return None;
     }
-    let (mut count, mut k, vague) = if matches!(t.norm.as_str(), "a" | "an" | "un" | "une") {
+    let vague_first = number_at(doc, i).filter(|x| x.2);
+    let (mut count, mut k, vague) = if let Some((v, k, vg)) = vague_first {
+        (Count::exact(v), k, vg)
+    } else if matches!(t.norm.as_str(), "a" | "an" | "un" | "une") {
         // "a soldier was killed", "un civil a été tué": only before a singular noun.
         let mut j = i + 1;
         while is_modifier(doc.n(j)) && j < i + 3 {
@@ -660,34 +624,10 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
     let mut out = Vec::new();
     for (n, it) in items.iter().enumerate() {
         let sent = doc.sentence_of(it.num_at);
-        // Right: auxiliaries, list continuations, then a harm word.
+        // Left first: an active verb before the item, over fillers and list items
+        // ("killing at least 24", "a tué 3", "killing 31 villagers and nine soldiers").
         let mut harm: Option<(Harm, usize)> = None;
-        let mut k = it.last;
-        let mut guard = 0;
-        while k < sent.last && guard < 12 {
-            guard += 1;
-            if let Some(h) = harm_after(doc, k) {
-                harm = Some(h);
-                break;
-            }
-            let w = doc.n(k);
-            if (w == "and" || w == "et" || w == ",")
-                && items.get(n + 1).is_some_and(|x| x.first == k + 1)
-            {
-                if let Some(next) = items.get(n + 1) {
-                    k = next.last;
-                    continue;
-                }
-            }
-            if AUX.contains(&w) || (w == "," && guard == 1) {
-                k += 1;
-                continue;
-            }
-            break;
-        }
-        // "neutralised" right after a number of fighters, "perdu la vie"...
-        // Left: fillers, list continuations, then a harm verb.
-        if harm.is_none() && it.noun {
+        if it.noun || it.vague {
             let mut k = it.first;
             let mut guard = 0;
             let mut m = n;
@@ -695,7 +635,7 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                 guard += 1;
                 let w = doc.n(k - 1);
                 if let Some(h) = harm_before(w) {
-                    harm = Some((h, k));
+                    harm = Some((h, k - 1));
                     break;
                 }
                 if (w == "and" || w == "et" || w == ",")
@@ -711,6 +651,50 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                     continue;
                 }
                 break;
+            }
+        }
+        // Right: auxiliaries, list continuations, asides (", 49 of them soldiers,",
+        // "de la force Barkhane"), then a harm word; not across "and" + another clause or
+        // an active verb ("..., wounding 5").
+        if harm.is_none() {
+            let mut k = it.last;
+            let mut guard = 0;
+            while k < sent.last && guard < 12 {
+                guard += 1;
+                if let Some(h) = harm_after(doc, k) {
+                    harm = Some(h);
+                    break;
+                }
+                let w = doc.n(k);
+                if (w == "and" || w == "et" || w == ",")
+                    && items.get(n + 1).is_some_and(|x| x.first == k + 1)
+                {
+                    if let Some(next) = items.get(n + 1) {
+                        k = next.last;
+                        continue;
+                    }
+                }
+                let is_num = doc.tokens.get(k).is_some_and(|t| t.kind == Kind::Number);
+                if matches!(
+                    w,
+                    "and"
+                        | "et"
+                        | "."
+                        | ";"
+                        | ":"
+                        | "but"
+                        | "mais"
+                        | "while"
+                        | "when"
+                        | "lorsque"
+                        | "after"
+                        | "apres"
+                ) || harm_before(w).is_some()
+                    || (is_num && !matches!(doc.n(k + 1), "of" | "de"))
+                {
+                    break;
+                }
+                k += 1;
             }
         }
         let Some((harm, end)) = harm else {
@@ -736,6 +720,40 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
             last,
         });
     }
+    // One person killed without a number: "son garde du corps a été tué", "was shot dead".
+    if !out.iter().any(|m| m.harm == Harm::Killed) {
+        let singular = [
+            "a ete tue",
+            "a ete tuee",
+            "a ete assassine",
+            "a ete assassinee",
+            "a ete execute",
+            "a ete abattu",
+            "was killed",
+            "was shot dead",
+            "was murdered",
+            "was executed",
+            "was assassinated",
+            "killed a",
+            "killing a",
+            "killed one",
+            "puis tue",
+            "then killed",
+            "had been killed",
+            "l ' assassinat d ' un",
+        ];
+        if let Some((at, len)) = doc.first_of(from, to, &singular) {
+            out.push(CasualtyMention {
+                harm: Harm::Killed,
+                category: VictimCategory::Unknown,
+                count: Count::exact(1),
+                vague: false,
+                qualifier: None,
+                first: at,
+                last: at + len,
+            });
+        }
+    }
     // "No casualties", "aucune victime": a reported zero.
     let zero_killed = [
         "no casualties",
@@ -756,6 +774,16 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
         "pas de perte en vie humaine",
         "no one was hurt",
         "no one was injured",
+        "pas de morts",
+        "pas de mort",
+        "pas de victimes",
+        "pas eu de victime",
+        "aucune victime",
+        "pas d ' incident",
+        "sans incident",
+        "no incident",
+        "no significant damage",
+        "without incident",
     ];
     if !out.iter().any(|m| m.harm == Harm::Killed) {
         if let Some((at, len)) = doc.first_of(from, to, &zero_killed) {
@@ -773,6 +801,27 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
     out
 }
 
+/// True when the text gives a breakdown of a total ("including", "dont", "of them").
+pub fn breakdown_cue(doc: &Doc, from: usize, to: usize) -> bool {
+    doc.any(
+        from,
+        to,
+        &[
+            "including",
+            "among them",
+            "of them",
+            "dont",
+            "parmi lesquels",
+            "parmi eux",
+            "among whom",
+            "of whom",
+            "among the dead",
+            "parmi les victimes",
+            "confondus",
+        ],
+    )
+}
+
 /// Per-harm figures built from mentions, plus which harms used vague amounts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
@@ -783,7 +832,12 @@ pub struct Summary {
 }
 
 /// Combines mentions into figures (see the module docs).
-pub fn summarize(mentions: &[CasualtyMention]) -> Summary {
+///
+/// `breakdown` says the text gives a total with its parts ("40 people, including 31
+/// villagers", "35 morts dont 24 enfants"): the generic figure is then the total.
+/// Otherwise a generic and a specific figure are two reports of the same victims and the
+/// lowest is used.
+pub fn summarize(mentions: &[CasualtyMention], breakdown: bool) -> Summary {
     let mut s = Summary::default();
     for harm in [Harm::Killed, Harm::Injured, Harm::Abducted, Harm::Missing] {
         let ms: Vec<&CasualtyMention> = mentions.iter().filter(|m| m.harm == harm).collect();
@@ -813,8 +867,22 @@ pub fn summarize(mentions: &[CasualtyMention]) -> Summary {
             high: a.high + c.high,
         });
         let total = match generic {
-            Some(g) if specific.is_empty() || g.best >= sum.best => g,
-            Some(_) | None => sum,
+            Some(g) if specific.is_empty() => g,
+            Some(g) if breakdown => {
+                if g.best >= sum.best {
+                    g
+                } else {
+                    sum
+                }
+            }
+            Some(g) => {
+                if g.best <= sum.best {
+                    g
+                } else {
+                    sum
+                }
+            }
+            None => sum,
         };
         let fig = CasualtyFigure {
             total: Some(Count {
@@ -849,7 +917,10 @@ mod tests {
     fn summary(text: &str) -> Summary {
         let d = tokenize(text);
         let skip = vec![false; d.tokens.len()];
-        summarize(&find_casualties(&d, 0, d.tokens.len(), &skip))
+        summarize(
+            &find_casualties(&d, 0, d.tokens.len(), &skip),
+            breakdown_cue(&d, 0, d.tokens.len()),
+        )
     }
 
     fn killed(text: &str) -> Option<u32> {

@@ -110,6 +110,8 @@ struct Ctx {
     report: Option<NaiveDate>,
     /// A year written elsewhere in the report.
     text_year: Option<i32>,
+    /// The current year, the last resort for a day and month without a year.
+    now_year: i32,
 }
 
 impl Ctx {
@@ -119,7 +121,7 @@ impl Ctx {
             let d = NaiveDate::from_ymd_opt(y, month, day.min(28))?;
             return Some(if d > r + Duration::days(1) { y - 1 } else { y });
         }
-        self.text_year
+        self.text_year.or(Some(self.now_year))
     }
 }
 
@@ -309,7 +311,11 @@ fn precision_of_span(s: NaiveDate, e: NaiveDate) -> DatePrecision {
 /// missing years).
 pub fn find_dates(doc: &Doc, report: Option<NaiveDate>) -> Vec<DateMention> {
     let text_year = doc.tokens.iter().find_map(|t| year_of(&t.norm));
-    let ctx = Ctx { report, text_year };
+    let ctx = Ctx {
+        report,
+        text_year,
+        now_year: chrono::Utc::now().year(),
+    };
     let mut out = Vec::new();
     let n = doc.tokens.len();
     let mut i = 0;
@@ -412,7 +418,7 @@ fn absolute_at(doc: &Doc, i: usize, ctx: &Ctx) -> Option<(Option<DateMention>, u
                         start: s,
                         end: e,
                         precision: DatePrecision::Year,
-                        confidence: 0.6,
+                        confidence: 0.45,
                         relative: false,
                     }),
                     i + 2,
@@ -499,10 +505,10 @@ fn absolute_at(doc: &Doc, i: usize, ctx: &Ctx) -> Option<(Option<DateMention>, u
         }
     }
     // "March 25, 2020 - March 27, 2020", "from 3 June to 5 June".
+    let between = i >= 1 && matches!(doc.n(i - 1), "between" | "entre");
     if end_point.is_none()
         && RANGE_CONNECTORS.contains(&doc.n(next))
-        && doc.n(next) != "and"
-        && doc.n(next) != "et"
+        && (between || (doc.n(next) != "and" && doc.n(next) != "et"))
     {
         if let Some((p2, nn)) = point_at(doc, next + 1) {
             if p2.day.is_some() == p.day.is_some() {
@@ -597,9 +603,82 @@ fn relative_at(doc: &Doc, i: usize, ctx: &Ctx) -> Option<(DateMention, usize)> {
         ("ce soir", 0),
         ("cette nuit", 0),
         ("ce jour", 0),
+        ("en cours", 0),
+        ("ongoing", 0),
+        ("under way", 0),
+        ("underway", 0),
+        ("right now", 0),
+        ("currently", 0),
+        ("a l ' instant", 0),
+        ("la veille", -1),
     ];
+    if doc.matches(i, "new year ' s day") || doc.matches(i, "jour de l ' an") {
+        let len = 5;
+        let d = NaiveDate::from_ymd_opt(r.year(), 1, 1)?;
+        return Some((day_mention(i, i + len, d, 0.8), i + len));
+    }
+    // "since 3 days", "depuis 2 semaines": from then until the report.
+    if matches!(w, "since" | "depuis" | "for") {
+        if let Some((n, k, _)) = numbers::number_at(doc, i + 1) {
+            let unit = doc.n(k);
+            let days = match unit {
+                "days" | "day" | "jours" | "jour" => Some(n as i64),
+                "weeks" | "week" | "semaines" | "semaine" => Some(7 * n as i64),
+                _ => None,
+            };
+            if let Some(days) = days.filter(|d| *d <= 400) {
+                let s = r - Duration::days(days);
+                return Some((
+                    DateMention {
+                        first: i,
+                        last: k + 1,
+                        start: s,
+                        end: r,
+                        precision: precision_of_span(s, r),
+                        confidence: 0.65,
+                        relative: true,
+                    },
+                    k + 1,
+                ));
+            }
+        }
+    }
+    // "a month ago", "two months ago".
+    let count_at =
+        numbers::number_at(doc, i).or(if matches!(w, "a" | "about") && doc.n(i + 1) == "month" {
+            Some((1, i + 1, false))
+        } else {
+            None
+        });
+    let months_ago = count_at.and_then(|(n, k, _)| {
+        (matches!(doc.n(k), "month" | "months") && doc.n(k + 1) == "ago").then_some((n, k + 2))
+    });
+    if let Some((n, last)) = months_ago {
+        let mut y = r.year();
+        let mut m = r.month() as i64 - n as i64;
+        while m < 1 {
+            m += 12;
+            y -= 1;
+        }
+        let s = NaiveDate::from_ymd_opt(y, m as u32, 1)?;
+        return Some((
+            DateMention {
+                first: i,
+                last,
+                start: s,
+                end: last_day(y, m as u32)?,
+                precision: DatePrecision::Month,
+                confidence: 0.55,
+                relative: true,
+            },
+            last,
+        ));
+    }
     for (p, off) in simple {
         if doc.matches(i, p) {
+            if *p == "overnight" && weekday_of(doc.n(i + 1)).is_some() {
+                continue;
+            }
             let len = Doc::len_of(p);
             let d = r + Duration::days(*off);
             return Some((day_mention(i, i + len, d, 0.85), i + len));

@@ -76,7 +76,6 @@ const SPEECH: &[&str] = &[
     "published",
     "released",
     "issued",
-    "found",
 ];
 
 const CLAIM: &[&str] = &[
@@ -463,13 +462,8 @@ impl<'a> Extractor<'a> {
                     (s, e, p)
                 }
                 (None, Some(r)) => {
-                    ev.push(FieldEvidence {
-                        field: "date".into(),
-                        value: r.to_string(),
-                        confidence: 0.4,
-                        span: (0, 0),
-                        text: "(no date in the text; the report date)".into(),
-                    });
+                    // No date in the text: the report date is only a placeholder.
+                    missing.push("date".into());
                     (r, r, DatePrecision::Day)
                 }
                 (None, None) => {
@@ -486,7 +480,10 @@ impl<'a> Extractor<'a> {
         let roles = assign_roles(doc, &mentions, &seg.casualties);
 
         // ---- casualties
-        let summary = summarize(&seg.casualties);
+        let summary = summarize(
+            &seg.casualties,
+            crate::casualties::breakdown_cue(doc, seg.from, seg.to),
+        );
         let cats = |h: Harm| -> Vec<VictimCategory> {
             seg.casualties
                 .iter()
@@ -874,26 +871,24 @@ impl<'a> Extractor<'a> {
                 loc.geo_precision = best.precision;
                 let place_admin1 = best.place.admin1.clone();
                 self.geo.enrich(&mut loc);
-                // Prefer the finer 2016-frame region of the place or the text over the
-                // pre-2016 polygon (Ménaka within Gao, Taoudénit within Tombouctou).
-                let poly = loc.admin1.as_ref().and_then(|a| a.code.clone());
-                let finer = region
+                // The region: what the text names ("in the Gao region", a sitrep
+                // header), else the region of the cercle it names, else the gazetteer's
+                // (2016-frame: Ménaka, Taoudénit) region of the place, else the polygon.
+                let place_code = place_admin1
+                    .as_ref()
+                    .map(|a| a.0.clone())
+                    .filter(|c| veille_geo::vintage::region(c).is_some());
+                let chosen = region
                     .and_then(|r| r.region_code)
-                    .map(|c| c.to_string())
-                    .or_else(|| place_admin1.as_ref().map(|a| a.0.clone()));
-                if let (Some(p), Some(f)) = (poly.as_deref(), finer.as_deref()) {
-                    if p != f
-                        && veille_geo::vintage::agreement(p, f)
-                            == veille_geo::vintage::Agreement::AllowingForVintage
-                    {
-                        if let Some(reg) = veille_geo::vintage::region(f) {
-                            loc.admin1 = Some(AdminUnit {
-                                name: reg.name.to_string(),
-                                code: Some(reg.code.to_string()),
-                            });
-                            loc.admin_vintage = Some(veille_geo::vintage::V2016.to_string());
-                        }
-                    }
+                    .map(str::to_string)
+                    .or_else(|| area.and_then(|a| self.area_admin1(&a.name, &country)))
+                    .or(place_code);
+                if let Some(reg) = chosen.as_deref().and_then(veille_geo::vintage::region) {
+                    loc.admin1 = Some(AdminUnit {
+                        name: reg.name.to_string(),
+                        code: Some(reg.code.to_string()),
+                    });
+                    loc.admin_vintage = Some(veille_geo::vintage::V2016.to_string());
                 }
                 let conf = if best.reason.starts_with("fuzzy") {
                     0.55
@@ -922,8 +917,46 @@ impl<'a> Extractor<'a> {
                     missing: false,
                 };
             }
-            // Not resolved: keep the name as written, no coordinates.
+            // Not resolved: keep the name as written, no coordinates. When every close
+            // candidate lies in one region, that region is known.
             loc.place_name = Some(first.name.clone());
+            if region.is_none() && area.is_none() {
+                if let Some(top) = r.candidates.first() {
+                    let close: Vec<_> = r
+                        .candidates
+                        .iter()
+                        .filter(|c| c.score >= top.score - 0.05)
+                        .collect();
+                    let code = top.place.admin1.as_ref().map(|a| a.0.clone());
+                    let same = close
+                        .iter()
+                        .all(|c| c.place.admin1.as_ref().map(|a| &a.0) == code.as_ref());
+                    if let Some(reg) = code
+                        .as_deref()
+                        .filter(|_| same)
+                        .and_then(veille_geo::vintage::region)
+                    {
+                        loc.admin1 = Some(AdminUnit {
+                            name: reg.name.to_string(),
+                            code: Some(reg.code.to_string()),
+                        });
+                        loc.geo_precision = GeoPrecision::Admin1;
+                        evidence.push((
+                            "admin1",
+                            reg.name.to_string(),
+                            0.5,
+                            first.first,
+                            first.last,
+                        ));
+                        return LocationOut {
+                            location: loc,
+                            names,
+                            evidence,
+                            missing: false,
+                        };
+                    }
+                }
+            }
             evidence.push((
                 "location",
                 format!("{} (not resolved: {:?})", first.name, r.status),
@@ -932,8 +965,12 @@ impl<'a> Extractor<'a> {
                 first.last,
             ));
         }
-        if let Some(r) = region {
-            if let Some(reg) = r.region_code.and_then(veille_geo::vintage::region) {
+        let area_code = area.and_then(|a| self.area_admin1(&a.name, &country));
+        let region_src = region
+            .and_then(|r| r.region_code.map(|c| (c.to_string(), r.first, r.last)))
+            .or_else(|| area.and_then(|a| area_code.clone().map(|c| (c, a.first, a.last))));
+        if let Some((code, rf, rl)) = region_src {
+            if let Some(reg) = veille_geo::vintage::region(&code) {
                 loc.admin1 = Some(AdminUnit {
                     name: reg.name.to_string(),
                     code: Some(reg.code.to_string()),
@@ -957,7 +994,7 @@ impl<'a> Extractor<'a> {
                             veille_geo::priogrid_gid(b.place.latitude, b.place.longitude);
                     }
                 }
-                evidence.push(("admin1", reg.name.to_string(), 0.75, r.first, r.last));
+                evidence.push(("admin1", reg.name.to_string(), 0.75, rf, rl));
                 return LocationOut {
                     location: loc,
                     names,
@@ -1011,6 +1048,26 @@ impl<'a> Extractor<'a> {
     }
 }
 
+impl Extractor<'_> {
+    /// The region code of a cercle named in the text ("cercle de Niafunké").
+    fn area_admin1(&self, name: &str, country: &str) -> Option<String> {
+        let h = Hints {
+            country: Some(country.to_string()),
+            limit: Some(3),
+            ..Default::default()
+        };
+        let r = self.geo.resolve(&format!("{name} cercle"), &h);
+        let best = match r.best() {
+            Some(b) => b.clone(),
+            None => self.geo.resolve(name, &h).best()?.clone(),
+        };
+        best.place
+            .admin1
+            .map(|a| a.0)
+            .filter(|c| veille_geo::vintage::region(c).is_some())
+    }
+}
+
 fn names_missing(loc: &Location) -> bool {
     loc.place_name.is_none() && loc.admin1.is_none()
 }
@@ -1053,13 +1110,35 @@ fn choose_date<'m>(
     }
     let said = |m: &DateMention| {
         let sent = doc.sentence_of(m.first);
-        let lo = m.first.saturating_sub(5).max(sent.first);
+        let lo = m.first.saturating_sub(3).max(sent.first);
         doc.any(lo, m.first, SPEECH) || doc.matches(m.last, "statement")
     };
-    let header = |m: &DateMention| {
-        m.first < 8 && report.is_some_and(|r| m.start == r && m.end == r) && !m.relative
+    let published = |m: &DateMention| {
+        let lo = m.first.saturating_sub(3);
+        doc.any(
+            lo,
+            m.first,
+            &[
+                "publie",
+                "published",
+                "dated",
+                "date du",
+                "communique du",
+                "issued",
+            ],
+        )
     };
-    let mut pool: Vec<&&DateMention> = ms.iter().collect();
+    let header =
+        |m: &DateMention| m.first < 8 && report.is_some_and(|r| m.start == r && m.end == r);
+    let mut pool: Vec<&&DateMention> = ms.iter().filter(|m| !published(m)).collect();
+    let confident: Vec<&&DateMention> = pool
+        .iter()
+        .copied()
+        .filter(|m| m.confidence >= 0.5)
+        .collect();
+    if !confident.is_empty() {
+        pool = confident;
+    }
     let without_said: Vec<&&DateMention> = pool.iter().copied().filter(|m| !said(m)).collect();
     if !without_said.is_empty() {
         pool = without_said;

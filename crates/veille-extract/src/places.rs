@@ -203,12 +203,23 @@ pub fn find_places(
             // Strong context with an unknown capitalised name: let the resolver try
             // (fuzzy), e.g. "the village of Ogossogou".
             if let Some(t) = doc.tokens.get(i) {
-                let ctx = matches!(prev_word(doc, i, 1), "of" | "de" | "d" | "'")
+                let p1 = prev_word(doc, i, 1);
+                let ctx = matches!(p1, "of" | "de" | "d" | "'")
                     && matches!(
                         prev_word(doc, i, 2),
                         "village" | "localite" | "town" | "villages" | "d" | "'"
                     )
-                    || (i == 0 && lower);
+                    || matches!(
+                        p1,
+                        "in" | "at" | "a" | "near" | "pres" | "around" | "nr" | "vic"
+                    )
+                    || (i == 0 && lower)
+                    || ((i == 0
+                        || doc.tokens.get(i - 1).is_some_and(|x| {
+                            x.kind == Kind::Punct
+                                && matches!(x.norm.as_str(), "-" | "/" | ":" | ".")
+                        }))
+                        && matches!(doc.n(i + 1), ":" | "," | "-"));
                 if ctx
                     && t.kind == Kind::Word
                     && (t.cap || lower)
