@@ -635,7 +635,10 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                 guard += 1;
                 let w = doc.n(k - 1);
                 if let Some(h) = harm_before(w) {
-                    harm = Some((h, k - 1));
+                    // "the killing of a trader" names an earlier death, not this count.
+                    if !(w == "killing" && doc.n(k) == "of") {
+                        harm = Some((h, k - 1));
+                    }
                     break;
                 }
                 if (w == "and" || w == "et" || w == ",")
@@ -696,6 +699,13 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                 }
                 k += 1;
             }
+        }
+        // "7 bodies found", "14 corps retrouvés".
+        if harm.is_none()
+            && (doc.n(it.last.saturating_sub(1)) == "bodies"
+                || doc.n(it.last.saturating_sub(1)) == "corps")
+        {
+            harm = Some((Harm::Killed, it.last));
         }
         let Some((harm, end)) = harm else {
             continue;

@@ -47,6 +47,8 @@ pub const CUES: &[(&str, &[&str])] = &[
     (
         "protest",
         &[
+            "manif",
+            "manifs",
             "protest",
             "protests",
             "protesters",
@@ -64,6 +66,10 @@ pub const CUES: &[(&str, &[&str])] = &[
             "sit - in",
             "rally",
             "rallies",
+            "rallied",
+            "marched",
+            "marcher",
+            "ont marche",
         ],
     ),
     (
@@ -121,7 +127,11 @@ pub const CUES: &[(&str, &[&str])] = &[
             "emeutes",
             "emeutiers",
             "saccage",
-            "saccagé",
+            "en colere",
+            "angry youths",
+            "angry youth",
+            "angry residents",
+            "angry crowd",
         ],
     ),
     (
@@ -156,10 +166,21 @@ pub const CUES: &[(&str, &[&str])] = &[
             "aeronef",
             "helicopter fire",
             "helicopters fired",
+            "helicopters struck",
+            "helicopter strike",
+            "gunships",
+            "warplanes",
+            "warplane",
+            "fighter jets",
             "air raid",
             "air raids",
             "raid aerien",
-            "bombed from the air",
+            "bombed",
+            "bombing",
+            "bombarde",
+            "bombardement",
+            "bombardements",
+            "avions ont",
             "frappe",
             "frappes",
         ],
@@ -207,12 +228,13 @@ pub const CUES: &[(&str, &[&str])] = &[
             "mine antipersonnel",
             "mine artisanale",
             "explosion",
+            "explosions",
             "exploded",
             "explose",
             "a saute",
             "ont saute",
-            "sauté",
             "vehicule piege",
+            "voiture piegee",
             "car bomb",
             "car bombs",
             "vbied",
@@ -225,7 +247,6 @@ pub const CUES: &[(&str, &[&str])] = &[
             "defused",
             "defuse",
             "desamorce",
-            "desamorcé",
             "neutralised an ied",
             "neutralized an ied",
             "neutralised an improvised",
@@ -241,7 +262,7 @@ pub const CUES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "direct_fire",
+        "clash",
         &[
             "clash",
             "clashes",
@@ -252,6 +273,7 @@ pub const CUES: &[(&str, &[&str])] = &[
             "gunfight",
             "firefight",
             "exchange of fire",
+            "exchanges of fire",
             "echange de tirs",
             "echanges de tirs",
             "affrontement",
@@ -265,7 +287,15 @@ pub const CUES: &[(&str, &[&str])] = &[
             "repousse",
             "repousser",
             "riposte",
+            "ripostent",
             "riposted",
+            "battle",
+            "engaged",
+        ],
+    ),
+    (
+        "direct_fire",
+        &[
             "stormed",
             "assault",
             "assaults",
@@ -280,8 +310,14 @@ pub const CUES: &[(&str, &[&str])] = &[
             "raided",
             "opened fire",
             "ouvert le feu",
-            "tirs",
+            "tirs intenses",
+            "tirs nourris",
+            "coups de feu",
+            "gunshots",
             "gunfire",
+            "shooting",
+            "tirent",
+            "tirant",
             "heavy weapons",
             "armes lourdes",
             "attaque complexe",
@@ -289,12 +325,13 @@ pub const CUES: &[(&str, &[&str])] = &[
             "offensive",
             "operation",
             "operations",
-            "battle",
         ],
     ),
     (
         "attack",
         &[
+            "attak",
+            "attaq",
             "attack",
             "attacks",
             "attacked",
@@ -333,6 +370,9 @@ pub const CUES: &[(&str, &[&str])] = &[
             "perpetre",
             "perpetres",
             "hit",
+            "assassine",
+            "assassinat",
+            "assassinated",
         ],
     ),
     (
@@ -343,14 +383,19 @@ pub const CUES: &[(&str, &[&str])] = &[
             "taken control",
             "take control",
             "captured the town",
-            "seized the town",
+            "seized the",
             "overran the town",
             "pris le controle",
             "s ' est empare",
             "se sont empares",
+            "s ' emparer",
             "occupied",
             "occupy",
             "took over",
+            "a pris le camp",
+            "pris le camp",
+            "a pris la ville",
+            "ont pris",
         ],
     ),
     (
@@ -364,6 +409,19 @@ pub const CUES: &[(&str, &[&str])] = &[
             "reprise de",
             "reprendre le controle",
             "liberated the town",
+        ],
+    ),
+    (
+        "transfer",
+        &[
+            "handover",
+            "handed over",
+            "hand over",
+            "retrocession",
+            "passation",
+            "remise du camp",
+            "withdrawal",
+            "retrait",
         ],
     ),
     (
@@ -393,6 +451,8 @@ pub const CUES: &[(&str, &[&str])] = &[
             "hostages",
             "captive",
             "captivity",
+            "amenes",
+            "taken away",
         ],
     ),
     (
@@ -427,10 +487,14 @@ pub const CUES: &[(&str, &[&str])] = &[
             "flogging",
             "fouette",
             "amputated",
+            "ampute",
+            "amputes",
+            "amputations",
             "beat",
             "beaten",
             "tortured",
             "torture",
+            "bodies",
         ],
     ),
     (
@@ -461,7 +525,6 @@ pub const CUES: &[(&str, &[&str])] = &[
             "pille",
             "pilles",
             "pillage",
-            "pillé",
             "stole",
             "stolen",
             "emporte",
@@ -471,7 +534,8 @@ pub const CUES: &[(&str, &[&str])] = &[
             "rustled",
             "rustlers",
             "carried off",
-            "enleve le betail",
+            "making off",
+            "made off",
         ],
     ),
     (
@@ -482,9 +546,11 @@ pub const CUES: &[(&str, &[&str])] = &[
             "blocus",
             "siege",
             "besieged",
+            "besieging",
             "encircled",
             "encercle",
             "encerclee",
+            "encercles",
             "encercles",
             "assiege",
             "assiegee",
@@ -492,11 +558,20 @@ pub const CUES: &[(&str, &[&str])] = &[
             "cut off",
             "embargo",
             "sous embargo",
+            "blocked by",
+            "road blocked",
+            "bloque par",
+            "bloquee par",
         ],
     ),
     (
         "intimidation",
         &[
+            "taxing",
+            "taxe",
+            "taxes",
+            "racket",
+            "racketing",
             "threatened",
             "threatening",
             "threats",
@@ -538,7 +613,6 @@ pub const CUES: &[(&str, &[&str])] = &[
             "teacher",
             "enseignants",
             "enseignant",
-            "classes",
             "pupils",
             "eleves",
             "students",
@@ -555,9 +629,16 @@ pub const CUES: &[(&str, &[&str])] = &[
             "expelled",
             "deplacement force",
             "ordered to leave",
+            "ordered them to leave",
+            "to leave within",
             "sommes de quitter",
             "forces de quitter",
             "forced to leave",
+            "fled",
+            "deplaces",
+            "desertes",
+            "displaced",
+            "ont fui",
         ],
     ),
     (
@@ -584,6 +665,7 @@ pub const CUES: &[(&str, &[&str])] = &[
             "arrest",
             "arrests",
             "detained",
+            "detaining",
             "interpelle",
             "interpelles",
             "arrete",
@@ -591,7 +673,6 @@ pub const CUES: &[(&str, &[&str])] = &[
             "apprehended",
             "mis aux arrets",
             "placed in custody",
-            "captured",
         ],
     ),
     (
@@ -614,8 +695,12 @@ pub const CUES: &[(&str, &[&str])] = &[
             "established a base",
             "set up a base",
             "installe une base",
+            "installed a base",
             "new base",
             "nouvelle base",
+            "checkpoint installe",
+            "installe un checkpoint",
+            "set up a checkpoint",
         ],
     ),
     (
@@ -686,6 +771,12 @@ pub struct Targets {
     pub abducted: bool,
     /// Two armed sides named (e.g. GATIA and ISGS).
     pub two_armed_sides: bool,
+    /// Members of state, international or UN forces killed, injured, abducted or missing.
+    pub forces_harmed: bool,
+    /// Members of non-state armed groups killed or injured.
+    pub armed_harmed: bool,
+    /// Civilians killed, injured, abducted or missing.
+    pub civilians_harmed: bool,
     /// The perpetrator is a state actor.
     pub state_perpetrator: bool,
     /// The perpetrator is a non-state armed actor.
@@ -783,7 +874,8 @@ pub const CIVILIAN_TARGET_WORDS: &[&str] = &[
 /// Picks the sub-event type; returns it with the cue group that decided.
 pub fn classify(f: &Features, t: &Targets) -> (SubEventType, &'static str) {
     use SubEventType::*;
-    let direct = f.has("direct_fire") || f.has("attack") && !f.has("shelling") && !f.has("ied");
+    let clash = f.has("clash");
+    let direct_fire = f.has("direct_fire") || clash;
     if f.has("protest") {
         if t.killed || f.has("protest_force") {
             return (ExcessiveForceAgainstProtesters, "protest");
@@ -810,7 +902,6 @@ pub fn classify(f: &Features, t: &Targets) -> (SubEventType, &'static str) {
     if f.has("defused") {
         return (DisruptedWeaponsUse, "defused");
     }
-    let direct_fire = f.has("direct_fire");
     if f.has("shelling") && !direct_fire {
         return (ShellingArtilleryMissile, "shelling");
     }
@@ -826,13 +917,25 @@ pub fn classify(f: &Features, t: &Targets) -> (SubEventType, &'static str) {
     if f.has("overtake") && t.nonstate_perpetrator {
         return (NonStateActorOvertakesTerritory, "overtake");
     }
-    let violent = direct || f.has("attack") || t.killed || t.injured;
+    let harmed = t.killed || t.injured;
+    let arrest_only = f.has("arrest") && !harmed && !direct_fire;
+    let violent = direct_fire || harmed || (f.has("attack") && !arrest_only);
     if violent
-        && (t.forces && !(t.civilians && !direct_fire && !t.two_armed_sides) || t.two_armed_sides)
+        && (t.forces_harmed
+            || t.two_armed_sides
+            || (t.armed_harmed && !t.civilians_harmed)
+            || (t.forces && !t.civilians_harmed)
+            || (clash && !t.civilians_harmed))
     {
         return (
             ArmedClash,
-            if direct_fire { "direct_fire" } else { "attack" },
+            if clash {
+                "clash"
+            } else if direct_fire {
+                "direct_fire"
+            } else {
+                "attack"
+            },
         );
     }
     if f.has("sexual") {
@@ -844,19 +947,25 @@ pub fn classify(f: &Features, t: &Targets) -> (SubEventType, &'static str) {
     if f.has("siege") {
         return (BlockadeSiege, "siege");
     }
-    if f.has("abduct") && !f.has("agreement") && (t.abducted || !f.has("release")) {
+    if f.has("abduct") && !f.has("agreement") {
         return (AbductionForcedDisappearance, "abduct");
     }
     if f.has("school") && (f.has("intimidation") || f.has("arson") || f.has("attack")) {
         return (AttackOnEducation, "school");
     }
+    if f.has("base") {
+        return (HeadquartersOrBaseEstablished, "base");
+    }
     if f.has("displace") {
         return (ForcedDisplacement, "displace");
+    }
+    if f.has("arson") && !f.has("attack") {
+        return (LootingPropertyDestruction, "arson");
     }
     if f.has("intimidation") && !f.has("arrest") {
         return (Intimidation, "intimidation");
     }
-    if f.has("agreement") || (f.has("release") && f.has("abduct")) {
+    if f.has("agreement") {
         return (Agreement, "agreement");
     }
     if f.has("arrest") {
@@ -865,11 +974,11 @@ pub fn classify(f: &Features, t: &Targets) -> (SubEventType, &'static str) {
     if f.has("arson") {
         return (LootingPropertyDestruction, "arson");
     }
+    if f.has("transfer") || (f.has("overtake") && t.state_perpetrator) {
+        return (NonViolentTransferOfTerritory, "transfer");
+    }
     if f.has("change") {
         return (ChangeToGroupActivity, "change");
-    }
-    if f.has("base") {
-        return (HeadquartersOrBaseEstablished, "base");
     }
     if direct_fire && !t.civilians {
         return (ArmedClash, "direct_fire");

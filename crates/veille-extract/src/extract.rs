@@ -462,8 +462,20 @@ impl<'a> Extractor<'a> {
                     (s, e, p)
                 }
                 (None, Some(r)) => {
-                    // No date in the text: the report date is only a placeholder.
-                    missing.push("date".into());
+                    // No date in the text. A short message (SMS, alert) reports what is
+                    // happening now: the report date. Otherwise the report date is only a
+                    // placeholder.
+                    if src.chars().count() <= 300 {
+                        ev.push(FieldEvidence {
+                            field: "date".into(),
+                            value: r.to_string(),
+                            confidence: 0.45,
+                            span: (0, 0),
+                            text: "(no date in a short message; the report date)".into(),
+                        });
+                    } else {
+                        missing.push("date".into());
+                    }
                     (r, r, DatePrecision::Day)
                 }
                 (None, None) => {
@@ -534,6 +546,15 @@ impl<'a> Extractor<'a> {
         let armed_victim = victims.contains(&VictimCategory::NonStateArmed);
         let civ_victim = victims.contains(&VictimCategory::Civilians);
         let target_armed = target_actor.is_some_and(|t| matches!(t.inter, 1 | 2 | 3 | 4 | 8));
+        let mut armed_ids: Vec<&str> = mentions
+            .iter()
+            .filter(|m| !m.generic && !m.disguise && matches!(m.inter, 1 | 2 | 3 | 4 | 8))
+            .map(|m| m.actor_id.as_str())
+            .collect();
+        armed_ids.sort_unstable();
+        armed_ids.dedup();
+        let two_named_armed =
+            armed_ids.len() >= 2 && seg.features.hits.iter().any(|h| h.0 == "clash");
         let targets = Targets {
             forces: forces_victim
                 || target_actor.is_some_and(|t| t.inter == 1 || t.inter == 8)
@@ -542,9 +563,13 @@ impl<'a> Extractor<'a> {
             killed: summary.casualties.killed.best() > 0,
             injured: summary.casualties.injured.best() > 0,
             abducted: summary.casualties.abducted.best() > 0,
-            two_armed_sides: perp.is_some()
-                && (target_armed || (armed_victim && state_perp))
-                && !perp.is_some_and(|p| p.generic && target_actor.is_none() && !forces_victim),
+            forces_harmed: forces_victim,
+            armed_harmed: armed_victim,
+            civilians_harmed: civ_victim,
+            two_armed_sides: two_named_armed
+                || perp.is_some()
+                    && (target_armed || (armed_victim && state_perp))
+                    && !perp.is_some_and(|p| p.generic && target_actor.is_none() && !forces_victim),
             state_perpetrator: state_perp,
             nonstate_perpetrator: nonstate_perp || perp.is_some_and(|p| p.generic),
         };
