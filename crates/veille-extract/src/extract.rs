@@ -161,35 +161,17 @@ const HEDGES: &[&str] = &[
     "habilles",
     "disguised",
     "belonging",
-];
-
-const PERP_BEFORE: &[&str] = &[
-    "by",
-    "par",
-    "blamed",
-    "blame",
-    "blaming",
-    "accuse",
-    "accusent",
-    "accused",
-    "accusant",
-    "suspect",
-    "suspected",
-    "presumes",
-    "presume",
-    "attribue",
-    "attributed",
-    "impute",
-    "according",
-    "of",
+    "reportedly",
+    "auraient",
+    "aurait",
+    "hallmarks",
+    "presumably",
+    "apparently",
 ];
 
 const PERP_AFTER: &[&str] = &[
     "claimed",
     "claims",
-    "claim",
-    "revendique",
-    "said",
     "killed",
     "attacked",
     "ambushed",
@@ -198,8 +180,7 @@ const PERP_AFTER: &[&str] = &[
     "took",
     "impose",
     "imposes",
-    "a",
-    "ont",
+    "imposed",
     "carried",
     "fired",
     "opened",
@@ -209,81 +190,111 @@ const PERP_AFTER: &[&str] = &[
     "executed",
     "burned",
     "looted",
-    "fighters",
-    "militants",
-    "elements",
-    "members",
-    "combattants",
-    "has",
-    "have",
-    "had",
-    "was",
-    "is",
-    "affirme",
-    "annonce",
-    "dit",
     "beat",
     "arrested",
     "interpelle",
-    "fired",
-    "rebels",
-    "fighting",
     "shelled",
     "targeted",
     "overran",
     "used",
     "tue",
+    "tues",
     "attaque",
+    "attaquent",
+    "issued",
+    "ordered",
+    "threatened",
+    "banned",
+    "interdit",
+    "besieged",
+    "blocked",
+    "raided",
+    "detained",
+    "massacred",
+    "clashed",
+    "tirent",
+    "enleve",
+    "incendie",
+    "encercle",
 ];
 
-const TARGET_BEFORE: &[&str] = &[
-    "against",
-    "contre",
-    "on",
-    "targeting",
-    "visant",
-    "ciblant",
-    "attacked",
-    "ambushed",
-    "ambush",
-    "of",
-    "du",
-    "de",
-    "la",
-    "des",
-    "with",
-    "et",
-    "and",
-    "entre",
-    "between",
+/// Words after "said"/"affirme" that make the speaker the doer ("the army said it
+/// killed", "l'armée affirme avoir tué").
+const SELF_REPORT: &[&str] = &[
+    "it",
+    "its",
+    "they",
+    "their",
+    "avoir",
+    "had",
+    "that its",
+    "que ses",
+    "qu ' il",
+    "qu ' elle",
+    "having",
 ];
 
-const TARGET_AFTER: &[&str] = &[
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "affirme",
+    "affirment",
+    "annonce",
+    "announced",
+    "maintains",
+    "acknowledged",
+    "reconnait",
+    "a annonce",
+    "claimed",
+    "stated",
+    "declared",
+    "declare",
+    "indique",
+];
+
+/// Words before a mention that make it a supporting actor ("appuyée par", "with support
+/// from").
+const SUPPORT_BEFORE: &[&str] = &[
+    "appuyee",
+    "appuye",
+    "appuyes",
+    "appuyees",
+    "supported",
+    "backed",
+    "aided",
+    "accompanied",
+    "appui",
+    "support",
+    "helping",
+    "assisted",
+    "escorted",
+];
+
+/// Unit nouns before a state mention that make it the target ("poste FAMa", "convoi de
+/// l'armée", "patrouille des FAMa", "véhicule du JNIM").
+const UNIT_BEFORE: &[&str] = &[
     "camp",
     "camps",
-    "base",
-    "bases",
-    "post",
     "poste",
+    "post",
     "postes",
     "convoy",
     "convoi",
-    "patrol",
-    "patrols",
     "patrouille",
-    "positions",
+    "patrol",
+    "base",
+    "bases",
     "position",
-    "sont",
-    "were",
-    "came",
-    "tombees",
-    "tombes",
-    "checkpoint",
-    "soldiers",
-    "troops",
+    "positions",
+    "vehicule",
     "vehicle",
-    "vehicles",
-    "logistics",
+    "unit",
+    "unite",
+    "column",
+    "colonne",
+    "checkpoint",
+    "brigade",
+    "detachement",
 ];
 
 impl<'a> Extractor<'a> {
@@ -510,7 +521,8 @@ impl<'a> Extractor<'a> {
                 .collect();
 
         // ---- perpetrator and target
-        let perp_idx = choose_perpetrator(&mentions, &roles);
+        let claim_at = claim_position(doc, seg).map(|c| c.0);
+        let perp_idx = choose_perpetrator(&mentions, &roles, claim_at);
         let perp = perp_idx.and_then(|i| mentions.get(i));
         let state_perp = perp.is_some_and(|p| p.inter == 1 || p.inter == 8);
         let nonstate_perp = perp.is_some_and(|p| matches!(p.inter, 2..=4));
@@ -1180,11 +1192,13 @@ enum Role {
     Perpetrator,
     Target,
     Victim,
+    Associated,
     Unknown,
 }
 
 fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<Role> {
-    ms.iter()
+    let mut roles: Vec<Role> = ms
+        .iter()
         .map(|m| {
             if cas.iter().any(|c| m.first < c.last && c.first < m.last) {
                 return Role::Victim;
@@ -1204,7 +1218,8 @@ fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<
                     ""
                 }
             };
-            // Skip articles: "by the Malian army", "par des hommes armés".
+            // Skip articles and head nouns: "by the Malian army", "par des éléments
+            // présumés de l'EIGS".
             let mut b1 = 1;
             while matches!(
                 before(b1),
@@ -1231,50 +1246,61 @@ fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<
                     | "suspected"
                     | "individus"
                     | "hommes"
-            ) && b1 < 5
+                    | "its"
+                    | "ses"
+                    | "their"
+                    | "leurs"
+                    | "of"
+                    | "from"
+            ) && b1 < 9
             {
                 b1 += 1;
             }
             let pb = before(b1);
             let a1 = after(0);
             let a2 = after(1);
+            let state = matches!(m.inter, 1 | 8);
+            if SUPPORT_BEFORE.contains(&pb) || SUPPORT_BEFORE.contains(&before(1)) {
+                return Role::Associated;
+            }
             if matches!(pb, "by" | "par") {
                 return Role::Perpetrator;
             }
+            if UNIT_BEFORE.contains(&pb) || (state && UNIT_BEFORE.contains(&a1)) {
+                return Role::Target;
+            }
             if matches!(
                 a1,
-                "claimed"
-                    | "claims"
-                    | "revendique"
-                    | "said"
-                    | "a"
-                    | "ont"
-                    | "announced"
-                    | "annonce"
-                    | "affirme"
-            ) && !(a1 == "a" && a2 == "ete")
-                && !(a1 == "ont" && a2 == "ete")
+                "riposte" | "ripostent" | "riposted" | "responded" | "retaliated"
+            ) || (matches!(a1, "ont" | "a" | "have" | "has")
+                && matches!(a2, "riposte" | "responded"))
             {
-                return Role::Perpetrator;
+                return Role::Target;
             }
-            if TARGET_AFTER.contains(&a1)
-                && !(matches!(a1, "were" | "sont")
-                    && !matches!(
-                        a2,
-                        "attacked"
-                            | "ambushed"
-                            | "killed"
-                            | "targeted"
-                            | "tombees"
-                            | "attaques"
-                            | "attaquees"
-                            | "tues"
-                            | "vises"
-                    ))
+            if state
+                && matches!(
+                    a1,
+                    "were" | "was" | "sont" | "est" | "came" | "tombees" | "tombes" | "tombe"
+                )
+                && matches!(
+                    a2,
+                    "attacked"
+                        | "ambushed"
+                        | "killed"
+                        | "targeted"
+                        | "tombees"
+                        | "attaques"
+                        | "attaquees"
+                        | "tues"
+                        | "vises"
+                        | "under"
+                        | "dans"
+                        | "tombes"
+                        | "tombe"
+                        | "in"
+                )
             {
-                if !(matches!(a1, "soldiers" | "troops") && m.inter != 1) {
-                    return Role::Target;
-                }
+                return Role::Target;
             }
             if matches!(
                 pb,
@@ -1292,36 +1318,75 @@ fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<
                         | "attaque"
                         | "attaques"
                         | "embuscade"
-                        | "camp"
-                        | "camps"
-                        | "convoy"
-                        | "convoi"
-                        | "base"
-                        | "positions"
-                        | "poste"
-                        | "patrol"
-                        | "patrouille"
                 )
             {
                 return Role::Target;
             }
-            if matches!(pb, "from") && matches!(before(b1 + 1), "gao" | "control") || pb == "from" {
-                return Role::Target;
-            }
-            if PERP_BEFORE.contains(&pb) || PERP_AFTER.contains(&a1) {
+            if PERP_AFTER.contains(&a1)
+                || (matches!(a1, "a" | "ont" | "have" | "has" | "had") && PERP_AFTER.contains(&a2))
+            {
                 return Role::Perpetrator;
             }
-            let _ = TARGET_BEFORE;
+            if SPEECH_VERBS.contains(&a1) && SELF_REPORT.iter().any(|w| doc.matches(m.last + 1, w))
+            {
+                return Role::Perpetrator;
+            }
+            if matches!(
+                pb,
+                "blamed"
+                    | "blame"
+                    | "blaming"
+                    | "accuse"
+                    | "accusent"
+                    | "accused"
+                    | "accusant"
+                    | "suspect"
+                    | "suspected"
+                    | "attribue"
+                    | "attributed"
+                    | "impute"
+            ) {
+                return Role::Perpetrator;
+            }
             Role::Unknown
         })
-        .collect()
+        .collect();
+    // "Malian soldiers and Russian forces killed": conjoined mentions share the role.
+    for i in (0..ms.len().saturating_sub(1)).rev() {
+        let (a, b) = (&ms[i], &ms[i + 1]);
+        let joined = b.first >= a.last
+            && b.first <= a.last + 4
+            && (a.last..b.first).any(|k| matches!(doc.n(k), "and" | "et" | ","));
+        if joined && roles[i] == Role::Unknown && roles[i + 1] == Role::Perpetrator {
+            roles[i] = Role::Perpetrator;
+        }
+    }
+    roles
 }
 
-fn choose_perpetrator(ms: &[ActorMention], roles: &[Role]) -> Option<usize> {
+fn choose_perpetrator(
+    ms: &[ActorMention],
+    roles: &[Role],
+    claim_at: Option<usize>,
+) -> Option<usize> {
+    // The actor that claims ("JNIM claimed the attack", "revendiqué par le GSIM").
+    if let Some(c) = claim_at {
+        let claimant = ms
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                !m.generic && (m.last <= c && c - m.last <= 3 || m.first > c && m.first - c <= 4)
+            })
+            .min_by_key(|(_, m)| if m.last <= c { c - m.last } else { m.first - c })
+            .map(|(i, _)| i);
+        if claimant.is_some() {
+            return claimant;
+        }
+    }
     let mut best: Option<(usize, i32)> = None;
     for (i, m) in ms.iter().enumerate() {
         let role = roles.get(i).copied().unwrap_or(Role::Unknown);
-        if matches!(role, Role::Target | Role::Victim) {
+        if matches!(role, Role::Target | Role::Victim | Role::Associated) {
             continue;
         }
         if matches!(m.actor_id.as_str(), "civilians" | "protesters" | "rioters") {
@@ -1350,9 +1415,23 @@ fn attribution_of(doc: &Doc, seg: &Segment, p: &ActorMention) -> Attribution {
     if claim_at.is_some() && !no_claim && !p.generic {
         return Attribution::Claimed;
     }
+    // An actor's own statement about its action: "the army said it killed", "le MSA
+    // affirme avoir tué", "Barkhane said its forces neutralised".
+    let self_report = (seg.from..seg.to).any(|k| {
+        SPEECH_VERBS.contains(&doc.n(k)) && SELF_REPORT.iter().any(|w| doc.matches(k + 1, w))
+    });
+    if self_report && !p.generic {
+        return Attribution::Claimed;
+    }
     let sent = doc.sentence_of(p.first);
-    let lo = p.first.saturating_sub(6).max(sent.first);
-    let hi = (p.last + 3).min(sent.last);
+    let (lo, hi) = if p.generic {
+        (sent.first, sent.last)
+    } else {
+        (
+            p.first.saturating_sub(6).max(sent.first),
+            (p.last + 3).min(sent.last),
+        )
+    };
     let hedged = (lo..hi)
         .any(|k| HEDGES.contains(&doc.n(k)) && !(doc.n(k) == "suspects" && k > p.last))
         || p.disguise;
