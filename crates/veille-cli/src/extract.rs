@@ -43,7 +43,7 @@ pub struct ExtractArgs {
 
 fn parse_day(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .with_context(|| format!("--report-date {s:?} is not a date (YYYY-MM-DD)"))
+        .map_err(|_| anyhow::anyhow!("--report-date {s:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// Reads reports from text (see the module docs).

@@ -752,8 +752,8 @@ impl<'a> Extractor<'a> {
             });
         }
 
-        // ---- casualties evidence
-        for m in &seg.casualties {
+        // ---- casualties evidence (the first few mentions)
+        for m in seg.casualties.iter().take(12) {
             let value = format!(
                 "{} {}{}{}",
                 m.count.best,
@@ -897,7 +897,20 @@ impl<'a> Extractor<'a> {
                 None if first.near => format!("near {}", first.name),
                 None => first.name.clone(),
             };
-            let r = self.geo.resolve(&query, &hints);
+            let mut r = self.geo.resolve(&query, &hints);
+            if r.best().is_none() {
+                if let Some(l) = &first.lookup {
+                    let q2 = if first.near {
+                        format!("near {l}")
+                    } else {
+                        l.clone()
+                    };
+                    let r2 = self.geo.resolve(&q2, &hints);
+                    if r2.best().is_some() {
+                        r = r2;
+                    }
+                }
+            }
             if let Some(best) = r.best() {
                 loc.place_name = Some(first.name.clone());
                 if query != first.name {

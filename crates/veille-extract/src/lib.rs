@@ -31,7 +31,10 @@ pub mod numbers;
 pub mod places;
 pub mod text;
 
-pub use extract::Extractor;
+pub use extract::{Extractor, MAX_TEXT_BYTES};
+
+/// The development gold set (issue 5 format), embedded for `veille bench extract`.
+pub const DEV_GOLD: &str = include_str!("../tests/fixtures/dev_gold.jsonl");
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

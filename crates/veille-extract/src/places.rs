@@ -39,8 +39,10 @@ pub struct PlaceMention {
     pub first: usize,
     /// One past the last token of the name.
     pub last: usize,
-    /// The name as written.
+    /// The name as written (the whole capitalised run, e.g. "Bouka Were").
     pub name: String,
+    /// The part the gazetteer index knows (e.g. "Bouka"), when shorter than `name`.
+    pub lookup: Option<String>,
     /// Its role.
     pub role: PlaceRole,
     /// True after "near", "près de", "outside", "N km from".
@@ -239,6 +241,7 @@ pub fn find_places(
                             first: i,
                             last: i + 1,
                             name: t.text(doc.src).to_string(),
+                            lookup: None,
                             role: PlaceRole::Site,
                             near: false,
                             region_code: None,
@@ -250,7 +253,27 @@ pub fn find_places(
             i += 1;
             continue;
         };
-        let name = name_text(doc, i, end);
+        let mut name = name_text(doc, i, end);
+        let mut lookup = None;
+        // The whole capitalised run is the name as written ("Bouka Were" when only
+        // "Bouka" is indexed).
+        let mut full = end;
+        while full < n
+            && full < end + 3
+            && doc
+                .tokens
+                .get(full)
+                .is_some_and(|t| t.kind == Kind::Word && t.cap && !lexicon::is_common_word(&t.norm))
+        {
+            full += 1;
+        }
+        let end = if full > end && !lower {
+            lookup = Some(name.clone());
+            name = name_text(doc, i, full);
+            full
+        } else {
+            end
+        };
         let mut role = PlaceRole::Site;
         let mut region_code = None;
         let next = doc.n(end);
@@ -262,8 +285,8 @@ pub fn find_places(
         } else if let Some(code) = veille_geo::vintage::region_code_for(&name) {
             let region_word = matches!(next, "region" | "regions");
             let region_before = matches!(p1, "region" | "regions")
-                || (matches!(p1, "de" | "du" | "of" | "d" | "'")
-                    && matches!(p2, "region" | "regions" | "d" | "'"));
+                || (matches!(p1, "de" | "du" | "of" | "d") && matches!(p2, "region" | "regions"))
+                || (p1 == "'" && p2 == "d" && matches!(prev_word(doc, i, 3), "region" | "regions"));
             let header = caps && matches!(next, "/" | "-" | ":" | "," | "");
             if region_word || region_before || header {
                 role = PlaceRole::Region;
@@ -275,8 +298,9 @@ pub fn find_places(
                 next,
                 "cercle" | "circle" | "area" | "district" | "commune" | "zone"
             );
-            let area_before = (matches!(p1, "de" | "d" | "'" | "of")
-                && matches!(p2, "cercle" | "commune" | "d" | "'"))
+            let area_before = (matches!(p1, "de" | "d" | "of")
+                && matches!(p2, "cercle" | "commune"))
+                || (p1 == "'" && p2 == "d" && matches!(prev_word(doc, i, 3), "cercle" | "commune"))
                 || matches!(p1, "cercle" | "commune");
             // Sitrep header "REGION / Cercle –".
             let header_area = p1 == "/"
@@ -339,6 +363,7 @@ pub fn find_places(
             first: i,
             last: end,
             name,
+            lookup,
             role,
             near,
             region_code,
