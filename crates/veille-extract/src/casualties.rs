@@ -85,11 +85,14 @@ fn category_of(w: &str) -> Option<VictimCategory> {
         | "paysans" | "femmes" | "femme" | "enfants" | "enfant" | "fideles" | "eleves"
         | "enseignants" | "enseignant" | "chef" | "orpailleurs" | "pecheurs" | "voyageurs"
         | "chauffeurs" | "chauffeur" | "forains" | "notables" | "notable" | "conseillers"
-        | "maire" | "mayor" | "humanitaires" | "agents" => Civilians,
+        | "maire" | "mayor" | "humanitaires" | "agents" | "occupants" | "sons" | "son" | "fils"
+        | "bucherons" | "loggers" | "tourists" | "touristes" | "missionaries" => Civilians,
         "soldiers" | "soldier" | "troops" | "servicemen" | "gendarmes" | "gendarme"
         | "policemen" | "policeman" | "police" | "policiers" | "policier" | "guardsmen"
         | "militaires" | "militaire" | "soldats" | "soldat" | "army" | "forces" | "fama"
-        | "recruits" | "douaniers" | "gardes" => StateForces,
+        | "recruits" | "douaniers" | "gardes" | "officers" | "guards" | "customs" | "guard" => {
+            StateForces
+        }
         "peacekeepers" | "peacekeeper" | "casques" | "helmets" | "minusma" => Peacekeepers,
         "militants" | "militant" | "attackers" | "attacker" | "assailants" | "assailant"
         | "terrorists" | "terrorist" | "jihadists" | "jihadist" | "insurgents" | "insurgent"
@@ -99,6 +102,7 @@ fn category_of(w: &str) -> Option<VictimCategory> {
         | "combattant" | "miliciens" | "milicien" | "rebelles" | "hunters" | "dozos"
         | "elements" | "islamists" | "islamistes" | "kidnappers" | "raiders" | "ravisseurs"
         | "hani" => NonStateArmed,
+        "mercenaries" | "mercenaires" | "instructors" => InternationalForces,
         "people" | "persons" | "person" | "personnes" | "personne" | "individuals"
         | "individus" | "individu" | "victims" | "victimes" | "men" | "hommes" | "others"
         | "autres" | "bodies" | "corps" | "members" | "membres" => Unknown,
@@ -119,6 +123,9 @@ fn is_modifier(w: &str) -> bool {
             | "minusma"
             | "fama"
             | "other"
+            | "them"
+            | "eux"
+            | "customs"
             | "more"
             | "innocent"
             | "unarmed"
@@ -235,7 +242,8 @@ fn harm_before(w: &str) -> Option<Harm> {
         | "executed" | "massacring" | "massacred" | "slaughtered" | "tuant" | "tue" | "tues"
         | "tuer" | "tuent" | "executant" | "execute" | "assassinant" | "assassine" | "abattant"
         | "abattu" | "toll" | "bilan" | "lives" | "neutralise" | "neutralised" | "neutralized"
-        | "neutralising" | "neutralizing" | "deaths" | "morts" | "victims" => Harm::Killed,
+        | "neutralising" | "neutralizing" | "deaths" | "morts" | "victims" | "vie" | "figure"
+        | "death" | "assassines" | "assassinated" | "egorge" | "egorges" => Harm::Killed,
         "wounding" | "wounded" | "injuring" | "injured" | "blessant" | "blesse" | "blesses" => {
             Harm::Injured
         }
@@ -246,6 +254,17 @@ fn harm_before(w: &str) -> Option<Harm> {
 }
 
 const LEFT_FILLERS: &[&str] = &[
+    "down",
+    "revised",
+    "sommairement",
+    "summarily",
+    "brutally",
+    "d",
+    "avoir",
+    "having",
+    "coute",
+    "cost",
+    "total",
     "at",
     "least",
     "the",
@@ -353,6 +372,7 @@ struct Item {
     qualifier: Option<&'static str>,
     category: VictimCategory,
     /// Whether a victim noun was found.
+    #[allow(dead_code)]
     noun: bool,
 }
 
@@ -627,7 +647,7 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
         // Left first: an active verb before the item, over fillers and list items
         // ("killing at least 24", "a tué 3", "killing 31 villagers and nine soldiers").
         let mut harm: Option<(Harm, usize)> = None;
-        if it.noun || it.vague {
+        {
             let mut k = it.first;
             let mut guard = 0;
             let mut m = n;
@@ -678,6 +698,12 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                     }
                 }
                 let is_num = doc.tokens.get(k).is_some_and(|t| t.kind == Kind::Number);
+                let and_list = matches!(w, "and" | "et")
+                    && (category_of(doc.n(k + 1)).is_some() || is_modifier(doc.n(k + 1)));
+                if and_list {
+                    k += 1;
+                    continue;
+                }
                 if matches!(
                     w,
                     "and"
