@@ -8,6 +8,7 @@ use crate::places::{find_places, CountryMention, PlaceMention, PlaceRole};
 use crate::text::{char_offset, tokenize, Doc, Kind};
 use crate::{DraftEvent, ExtractOutcome, FieldEvidence, Report};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::ops::Not;
 use veille_actors::{Registry, UNIDENTIFIED};
 use veille_geo::{Geo, Hints};
 use veille_model::{
@@ -862,6 +863,15 @@ impl<'a> Extractor<'a> {
             .filter(|p| p.first >= seg.from && p.first < seg.to && p.role == PlaceRole::Site)
             .collect();
         let mut sites: Vec<&PlaceMention> = in_seg.clone();
+        // Road ends ("the Gao-Ansongo road") and a header place ("Bamako : ...") are the
+        // site only when nothing else is named.
+        let header =
+            |p: &PlaceMention| doc.n(p.last) == ":" && doc.sentence_of(p.first).first == p.first;
+        if sites.iter().any(|p| !p.road && !header(p)) {
+            sites.retain(|p| !p.road && !header(p));
+        }
+        let mut seen = std::collections::HashSet::new();
+        sites.retain(|p| seen.insert(veille_geo::normalize::key(&p.name)));
         if sites.is_empty() && seg.primary {
             // A header place before the first sentence with an event, e.g. "Dioura : ...".
             sites = places
@@ -871,11 +881,18 @@ impl<'a> Extractor<'a> {
                 .collect();
         }
         if sites.is_empty() {
-            sites = places
+            // The finest area: a commune before a cercle from a sitrep header.
+            let areas: Vec<&PlaceMention> = places
                 .iter()
                 .filter(|p| p.first >= seg.from && p.first < seg.to && p.role == PlaceRole::Area)
-                .take(1)
                 .collect();
+            sites = areas
+                .iter()
+                .rev()
+                .find(|p| prev_is_slash(doc, p.first).not())
+                .or(areas.first())
+                .map(|p| vec![*p])
+                .unwrap_or_default();
         }
         let mut loc = Location {
             country: country.clone(),
@@ -967,9 +984,68 @@ impl<'a> Extractor<'a> {
                     missing: false,
                 };
             }
-            // Not resolved: keep the name as written, no coordinates. When every close
-            // candidate lies in one region, that region is known.
+            // Not resolved: keep the name as written. A named place nearby that does
+            // resolve ("Ogossagou, near Bankass", another site, the cercle) locates it
+            // with precision near.
             loc.place_name = Some(first.name.clone());
+            let others = sites
+                .iter()
+                .skip(1)
+                .copied()
+                .chain(places.iter().filter(|p| {
+                    p.first >= seg.from
+                        && p.first < seg.to
+                        && matches!(p.role, PlaceRole::Reference | PlaceRole::Area)
+                }));
+            for o in others {
+                let q = o.lookup.clone().unwrap_or_else(|| o.name.clone());
+                let ro = self.geo.resolve(&q, &hints);
+                let Some(b) = ro.best() else {
+                    continue;
+                };
+                loc.latitude = Some(b.place.latitude);
+                loc.longitude = Some(b.place.longitude);
+                loc.geo_precision = GeoPrecision::Near;
+                loc.where_description = Some(format!("{} (near {})", first.name, b.place.name));
+                let place_code = b
+                    .place
+                    .admin1
+                    .as_ref()
+                    .map(|a| a.0.clone())
+                    .filter(|c| veille_geo::vintage::region(c).is_some());
+                self.geo.enrich(&mut loc);
+                let chosen = region
+                    .and_then(|r| r.region_code)
+                    .map(str::to_string)
+                    .or_else(|| area.and_then(|a| self.area_admin1(&a.name, &country)))
+                    .or(place_code);
+                if let Some(reg) = chosen.as_deref().and_then(veille_geo::vintage::region) {
+                    loc.admin1 = Some(AdminUnit {
+                        name: reg.name.to_string(),
+                        code: Some(reg.code.to_string()),
+                    });
+                    loc.admin_vintage = Some(veille_geo::vintage::V2016.to_string());
+                }
+                evidence.push((
+                    "location",
+                    format!(
+                        "{} (not in the gazetteer; near {}, {})",
+                        first.name, b.place.name, b.place.id
+                    ),
+                    0.45,
+                    first.first,
+                    first.last,
+                ));
+                if let Some(a1) = &loc.admin1 {
+                    evidence.push(("admin1", a1.name.clone(), 0.6, o.first, o.last));
+                }
+                return LocationOut {
+                    location: loc,
+                    names,
+                    evidence,
+                    missing: false,
+                };
+            }
             if region.is_none() && area.is_none() {
                 if let Some(top) = r.candidates.first() {
                     let close: Vec<_> = r
@@ -1116,6 +1192,10 @@ impl Extractor<'_> {
             .map(|a| a.0)
             .filter(|c| veille_geo::vintage::region(c).is_some())
     }
+}
+
+fn prev_is_slash(doc: &Doc, i: usize) -> bool {
+    i > 0 && doc.n(i - 1) == "/"
 }
 
 fn names_missing(loc: &Location) -> bool {

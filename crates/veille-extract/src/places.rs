@@ -52,6 +52,9 @@ pub struct PlaceMention {
     /// True when the name is joined to the previous place by "and"/"et"/"-" after
     /// "between"/"entre"/"axe"/"road".
     pub between_with_previous: bool,
+    /// True for the ends of a road or an axis ("the Gao-Ansongo road", "l'axe
+    /// Boni-Hombori"): the incident site only when no other place is named.
+    pub road: bool,
 }
 
 /// Country-level mention: (first token, last token, text).
@@ -99,7 +102,14 @@ fn name_text(doc: &Doc, a: usize, b: usize) -> String {
 /// apostrophes, "du"/"de"/"el" inside) that the gazetteer index knows.
 fn gazetteer_match(geo: &Geo, doc: &Doc, i: usize, lower_ok: bool) -> Option<usize> {
     let t = doc.tokens.get(i)?;
-    if t.kind != Kind::Word || (!t.cap && !lower_ok) || t.norm.len() < 3 {
+    let elided = t.norm.len() == 1
+        && doc.n(i + 1) == "'"
+        && doc.tokens.get(i + 1).is_some_and(|x| !x.space_before)
+        && doc
+            .tokens
+            .get(i + 2)
+            .is_some_and(|x| !x.space_before && x.kind == Kind::Word);
+    if t.kind != Kind::Word || (!t.cap && !lower_ok) || (t.norm.len() < 3 && !elided) {
         return None;
     }
     if lexicon::is_common_word(&t.norm) {
@@ -202,52 +212,90 @@ pub fn find_places(
             continue;
         }
         let Some(end) = gazetteer_match(geo, doc, i, lower) else {
-            // Strong context with an unknown capitalised name: let the resolver try
-            // (fuzzy), e.g. "the village of Ogossogou".
+            // A capitalised name the gazetteer does not know, in a strong place context
+            // ("the village of Hadj Weri", "at Marsi", a header "Belanta, 25/07 :", a list
+            // "Ouatagouna, Karou and Daoutegeft"): kept as written, resolved later if it
+            // can be.
             if let Some(t) = doc.tokens.get(i) {
                 let p1 = prev_word(doc, i, 1);
-                let ctx = matches!(p1, "of" | "de" | "d" | "'")
-                    && matches!(
-                        prev_word(doc, i, 2),
-                        "village" | "localite" | "town" | "villages" | "d" | "'"
-                    )
-                    || matches!(
-                        p1,
-                        "in" | "at" | "a" | "near" | "pres" | "around" | "nr" | "vic"
-                    )
-                    || (i == 0 && lower)
-                    || ((i == 0
-                        || doc.tokens.get(i - 1).is_some_and(|x| {
-                            x.kind == Kind::Punct
-                                && matches!(x.norm.as_str(), "-" | "/" | ":" | ".")
-                        }))
-                        && matches!(doc.n(i + 1), ":" | "," | "-"));
+                let p2 = prev_word(doc, i, 2);
+                let after_place_noun = matches!(p1, "of" | "de" | "d" | "'")
+                    && (matches!(
+                        p2,
+                        "village"
+                            | "localite"
+                            | "town"
+                            | "villages"
+                            | "hamlet"
+                            | "hameau"
+                            | "quartier"
+                    ) || (p2 == "d" || p2 == "'")
+                        && matches!(
+                            prev_word(doc, i, 3),
+                            "village" | "localite" | "villages" | "hameau" | "quartier" | "d"
+                        ));
+                let prep = matches!(p1, "in" | "at" | "near" | "nr" | "vic" | "a" | "around")
+                    || (p1 == "de" && matches!(p2, "pres" | "proximite"));
+                let header = (i == 0
+                    || doc.tokens.get(i - 1).is_some_and(|x| {
+                        x.kind == Kind::Punct && matches!(x.norm.as_str(), "-" | "/" | ":" | ".")
+                    }))
+                    && matches!(doc.n(i + 1), ":" | "," | "-" | "(");
+                let list = matches!(p1, "and" | "et" | ",")
+                    && out
+                        .last()
+                        .is_some_and(|prev| prev.role == PlaceRole::Site && prev.last + 2 >= i);
+                let ctx = after_place_noun || prep || header || list || (i == 0 && lower);
+                let is_number_word = crate::numbers::number_at(doc, i).is_some();
                 if ctx
                     && t.kind == Kind::Word
                     && (t.cap || lower)
                     && t.norm.len() >= 4
                     && !lexicon::is_common_word(&t.norm)
+                    && !is_number_word
+                    && veille_geo::vintage::region_code_for(t.text(doc.src)).is_none()
                 {
-                    let r = geo.resolve(
-                        t.text(doc.src),
-                        &veille_geo::Hints {
-                            country: Some("MLI".into()),
-                            limit: Some(3),
-                            ..Default::default()
-                        },
-                    );
-                    if r.best().is_some() {
-                        out.push(PlaceMention {
-                            first: i,
-                            last: i + 1,
-                            name: t.text(doc.src).to_string(),
-                            lookup: None,
-                            role: PlaceRole::Site,
-                            near: false,
-                            region_code: None,
-                            between_with_previous: false,
-                        });
+                    // The capitalised run ("Hadj Weri", "Koulogon Peul", "Sobane-Da").
+                    let mut e = i + 1;
+                    while e < n && e < i + 4 {
+                        let nt = match doc.tokens.get(e) {
+                            Some(x) => x,
+                            None => break,
+                        };
+                        if nt.kind == Kind::Word
+                            && nt.cap
+                            && !lexicon::is_common_word(&nt.norm)
+                            && !lower
+                        {
+                            e += 1;
+                        } else if nt.kind == Kind::Punct
+                            && matches!(nt.norm.as_str(), "-" | "'")
+                            && !nt.space_before
+                            && doc
+                                .tokens
+                                .get(e + 1)
+                                .is_some_and(|w| w.kind == Kind::Word && !w.space_before)
+                        {
+                            e += 2;
+                        } else {
+                            break;
+                        }
                     }
+                    let near = matches!(p1, "near" | "nr" | "around" | "vic")
+                        || (p1 == "de" && matches!(p2, "pres" | "proximite"));
+                    out.push(PlaceMention {
+                        first: i,
+                        last: e,
+                        name: name_text(doc, i, e),
+                        lookup: None,
+                        role: PlaceRole::Site,
+                        near,
+                        region_code: None,
+                        between_with_previous: false,
+                        road: false,
+                    });
+                    i = e;
+                    continue;
                 }
             }
             i += 1;
@@ -296,11 +344,12 @@ pub fn find_places(
         if role == PlaceRole::Site {
             let area_after = matches!(
                 next,
-                "cercle" | "circle" | "area" | "district" | "commune" | "zone"
-            );
+                "cercle" | "circle" | "area" | "commune" | "zone" | "forest" | "reserve"
+            ) || (next == "region" || next == "regions");
             let area_before = (matches!(p1, "de" | "d" | "of")
                 && matches!(p2, "cercle" | "commune"))
                 || (p1 == "'" && p2 == "d" && matches!(prev_word(doc, i, 3), "cercle" | "commune"))
+                || (matches!(p1, "de" | "du" | "of") && matches!(p2, "region" | "regions"))
                 || matches!(p1, "cercle" | "commune");
             // Sitrep header "REGION / Cercle –".
             let header_area = p1 == "/"
@@ -317,8 +366,24 @@ pub fn find_places(
         if role == PlaceRole::Site {
             if matches!(
                 p1,
-                "to" | "towards" | "toward" | "vers" | "from" | "depuis" | "until" | "jusqu"
-            ) {
+                "to" | "towards"
+                    | "toward"
+                    | "vers"
+                    | "from"
+                    | "depuis"
+                    | "until"
+                    | "jusqu"
+                    | "boat"
+                    | "bateau"
+                    | "ship"
+                    | "vessel"
+                    | "navire"
+                    | "\""
+                    | "reliant"
+                    | "linking"
+                    | "connecting"
+            ) || (p1 == "a" && prev_word(doc, i, 3) == "reliant")
+            {
                 role = PlaceRole::Elsewhere;
             }
             near = matches!(
@@ -346,7 +411,13 @@ pub fn find_places(
                             | "south"
                             | "outskirts"
                             | "vicinity"
+                            | "northeast"
+                            | "northwest"
+                            | "southeast"
+                            | "southwest"
                     ))
+                || (p1 == "de" && matches!(p2, "nord" | "sud" | "est" | "ouest" | "loin"))
+                || (p1 == "to" && p2 == "close")
                 || (p1 == "from" && prev_word(doc, i, 3) == "km");
             if p1 == "from" && prev_word(doc, i, 3) == "km" {
                 role = PlaceRole::Site;
@@ -359,6 +430,13 @@ pub fn find_places(
                 i,
                 &["between", "entre", "axe", "road", "route", "axis"],
             ) || p1 == "-");
+        let road = (p1 == "-" && out.last().is_some_and(|prev| prev.last + 1 == i))
+            || (next == "-" && doc.tokens.get(end).is_some_and(|x| !x.space_before));
+        if road && p1 == "-" {
+            if let Some(prev) = out.last_mut() {
+                prev.road = true;
+            }
+        }
         out.push(PlaceMention {
             first: i,
             last: end,
@@ -368,8 +446,28 @@ pub fn find_places(
             near,
             region_code,
             between_with_previous,
+            road,
         });
         i = end;
+    }
+    // "between X and Y" after another site in the same sentence: reference points.
+    for k in 0..out.len() {
+        let starts_between = matches!(prev_word(doc, out[k].first, 1), "between" | "entre");
+        if !starts_between || out[k].role != PlaceRole::Site {
+            continue;
+        }
+        let sent = doc.sentence_of(out[k].first);
+        let earlier_site = out[..k]
+            .iter()
+            .any(|p| p.role == PlaceRole::Site && p.first >= sent.first);
+        if earlier_site {
+            out[k].role = PlaceRole::Reference;
+            if let Some(next) = out.get_mut(k + 1) {
+                if next.between_with_previous {
+                    next.role = PlaceRole::Reference;
+                }
+            }
+        }
     }
     // "near X" after another site in the same sentence is a reference point.
     for k in 0..out.len() {
