@@ -17,7 +17,7 @@ use veille_geo::haversine_km;
 use veille_model::{DatePrecision, Event, EventType};
 
 /// The score above which two events are proposed as the same incident.
-pub const SAME_INCIDENT_THRESHOLD: f64 = 0.62;
+pub const SAME_INCIDENT_THRESHOLD: f64 = 0.65;
 
 /// The result of comparing two events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,7 +108,16 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
                 )
             },
         );
-        0.8
+        let coarse = |p: DatePrecision| match p {
+            DatePrecision::Day | DatePrecision::Days | DatePrecision::Week => 0,
+            DatePrecision::Month => 1,
+            DatePrecision::Year => 2,
+        };
+        match coarse(a.date_precision).max(coarse(b.date_precision)) {
+            0 => 0.8,
+            1 => 0.5,
+            _ => 0.3,
+        }
     } else {
         why.push(format!("{gap} days apart even allowing for date precision"));
         0.0
@@ -116,7 +125,15 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
     // Place.
     let (la, lb) = (&a.location, &b.location);
     let mut far = false;
+    let same_name = match (&la.place_name, &lb.place_name) {
+        (Some(x), Some(y)) => veille_geo::normalize::key(x) == veille_geo::normalize::key(y),
+        _ => false,
+    };
     let place_s = match (la.latitude.zip(la.longitude), lb.latitude.zip(lb.longitude)) {
+        _ if same_name => {
+            why.push("same place name".into());
+            1.0
+        }
         (Some((y1, x1)), Some((y2, x2))) => {
             let d = haversine_km(y1, x1, y2, x2);
             why.push(format!("{d:.0} km apart"));
@@ -127,10 +144,10 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
                 1.0
             } else if d <= 25.0 {
                 0.8
-            } else if d <= 60.0 {
-                0.5
+            } else if d <= 50.0 {
+                0.4
             } else {
-                0.1
+                0.05
             }
         }
         _ => {
@@ -144,11 +161,11 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
             match (same(&la.admin2, &lb.admin2), same(&la.admin1, &lb.admin1)) {
                 (Some(true), _) => {
                     why.push("same admin2".into());
-                    0.7
+                    0.6
                 }
                 (_, Some(true)) => {
                     why.push("same admin1".into());
-                    0.45
+                    0.3
                 }
                 (_, Some(false)) => {
                     why.push("different regions".into());
@@ -157,7 +174,7 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
                 }
                 _ => {
                     why.push("place unknown".into());
-                    0.3
+                    0.15
                 }
             }
         }
@@ -195,10 +212,12 @@ pub fn score_pair(a: &Event, b: &Event, reg: Option<&Registry>) -> PairScore {
             let (lo, hi) = (x.min(y) as f64, x.max(y) as f64);
             if hi == 0.0 {
                 0.9
-            } else if lo / hi >= 0.5 {
+            } else if lo / hi >= 0.75 {
                 0.5 + 0.5 * lo / hi
+            } else if lo / hi >= 0.5 {
+                0.4
             } else {
-                0.3 * lo / hi
+                0.1
             }
         }
         _ => 0.5,

@@ -171,6 +171,21 @@ pub struct Miss {
     pub diffs: Vec<Diff>,
 }
 
+/// A dedup pair the scorer got wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairMiss {
+    /// First gold id.
+    pub a: String,
+    /// Second gold id.
+    pub b: String,
+    /// Whether gold says they are the same incident.
+    pub gold_same: bool,
+    /// The pair score (0 when a report had no draft).
+    pub score: f64,
+    /// The scorer's explanation.
+    pub explanation: String,
+}
+
 /// The evaluation report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalReport {
@@ -188,6 +203,8 @@ pub struct EvalReport {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
     /// Items with a wrong field.
     pub misses: Vec<Miss>,
+    /// Dedup pairs predicted wrongly (false positives and false negatives).
+    pub dedup_misses: Vec<PairMiss>,
     /// How multi-incident reports are scored.
     pub note: String,
 }
@@ -408,6 +425,7 @@ pub fn evaluate(ex: &Extractor, reg: &Registry, items: &[GoldItem]) -> EvalRepor
         }
     }
     let (mut dtp, mut dfp, mut dfn) = (0, 0, 0);
+    let mut dedup_misses = Vec::new();
     for i in 0..items.len() {
         if !has_dedup[i] {
             continue;
@@ -416,11 +434,23 @@ pub fn evaluate(ex: &Extractor, reg: &Registry, items: &[GoldItem]) -> EvalRepor
             if !has_dedup[j] {
                 continue;
             }
-            let pred = match (&outcomes[i], &outcomes[j]) {
-                (Some(a), Some(b)) => crate::dedup::score_drafts(a, b, Some(reg)).same_incident(),
-                _ => false,
+            let ps = match (&outcomes[i], &outcomes[j]) {
+                (Some(a), Some(b)) => Some(crate::dedup::score_drafts(a, b, Some(reg))),
+                _ => None,
             };
+            let pred = ps.as_ref().is_some_and(|p| p.same_incident());
             let gold = gold_pairs.contains(&(i, j));
+            if gold != pred {
+                dedup_misses.push(PairMiss {
+                    a: items[i].id.clone(),
+                    b: items[j].id.clone(),
+                    gold_same: gold,
+                    score: ps.as_ref().map(|p| p.score).unwrap_or(0.0),
+                    explanation: ps
+                        .map(|p| p.explanation)
+                        .unwrap_or_else(|| "no draft".into()),
+                });
+            }
             match (gold, pred) {
                 (true, true) => dtp += 1,
                 (false, true) => dfp += 1,
@@ -436,7 +466,8 @@ pub fn evaluate(ex: &Extractor, reg: &Registry, items: &[GoldItem]) -> EvalRepor
         locations: Prf::finish(ltp, lfp, lfn),
         dedup: Prf::finish(dtp, dfp, dfn),
         confusion,
-        misses,
+                misses,
+        dedup_misses,
         note: "multi-incident reports: the first draft in text order is scored against the gold incident".into(),
     }
 }
@@ -486,6 +517,18 @@ impl std::fmt::Display for EvalReport {
                     d.field, d.gold, d.predicted
                 )?;
             }
+        }
+        writeln!(f, "\ndedup pair misses: {}", self.dedup_misses.len())?;
+        for m in &self.dedup_misses {
+            writeln!(
+                f,
+                "- {} / {}: gold {} | score {:.3}: {}",
+                m.a,
+                m.b,
+                if m.gold_same { "same" } else { "different" },
+                m.score,
+                m.explanation
+            )?;
         }
         write!(f, "\n{}", self.note)
     }
