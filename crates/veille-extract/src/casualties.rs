@@ -533,9 +533,8 @@ fn item_at(doc: &Doc, i: usize, skip: &[bool]) -> Option<Item> {
         if let Some((q, at)) = qualifier_before(doc, i) {
             qualifier = Some(q);
             first = at;
-            match q {
-                "up to" => count.low = 0,
-                _ => {}
+            if q == "up to" {
+                count.low = 0;
             }
         }
     }

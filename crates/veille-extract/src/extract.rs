@@ -360,8 +360,7 @@ impl<'a> Extractor<'a> {
             }
         }
         let mut drafts = Vec::new();
-        let mut prev_date: Option<(NaiveDate, NaiveDate, DatePrecision, f32, (usize, usize))> =
-            None;
+        let mut prev_date: Option<PrevDate> = None;
         for (k, &(from, to)) in segments.iter().enumerate() {
             let f = classify::features(&doc, from, to);
             let cas = find_casualties(&doc, from, to, &date_mask);
@@ -403,7 +402,7 @@ impl<'a> Extractor<'a> {
         dates: &[DateMention],
         places: &[PlaceMention],
         countries: &[CountryMention],
-        prev_date: Option<(NaiveDate, NaiveDate, DatePrecision, f32, (usize, usize))>,
+        prev_date: Option<PrevDate>,
         truncated: bool,
     ) -> Option<DraftEvent> {
         let doc = seg.doc;
@@ -1201,6 +1200,10 @@ fn prev_is_slash(doc: &Doc, i: usize) -> bool {
 fn names_missing(loc: &Location) -> bool {
     loc.place_name.is_none() && loc.admin1.is_none()
 }
+
+/// The previous incident's date (start, end, precision, confidence, span), inherited by
+/// an incident of the same report that gives none.
+type PrevDate = (NaiveDate, NaiveDate, DatePrecision, f32, (usize, usize));
 
 struct LocationOut {
     location: Location,

@@ -123,10 +123,7 @@ pub fn number_at(doc: &Doc, i: usize) -> Option<(u32, usize, bool)> {
             j += 1;
         }
         if let Some(u) = unit_word(doc.n(j)).filter(|u| *u < 20) {
-            if tens == 60 || u < 10 {
-                total += u;
-                k = j + 1;
-            } else if u == 10 {
+            if tens == 60 || u <= 10 {
                 total += u;
                 k = j + 1;
             }

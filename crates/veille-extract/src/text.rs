@@ -220,14 +220,7 @@ impl Doc<'_> {
     /// True when tokens from `i` spell `words` (space-separated norms; punctuation
     /// tokens are written as themselves, e.g. "l ' armee" or "claimed responsibility").
     pub fn matches(&self, i: usize, words: &str) -> bool {
-        let mut k = i;
-        for w in words.split(' ') {
-            if self.n(k) != w {
-                return false;
-            }
-            k += 1;
-        }
-        true
+        (i..).zip(words.split(' ')).all(|(k, w)| self.n(k) == w)
     }
 
     /// The number of tokens `words` has (see [`Doc::matches`]).
