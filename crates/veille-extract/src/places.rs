@@ -167,6 +167,54 @@ fn gazetteer_match(geo: &Geo, doc: &Doc, i: usize, lower_ok: bool) -> Option<usi
     None
 }
 
+/// A capitalised word that can continue a place name ("Bouka Were", "Koulogon Peul").
+fn name_part(norm: &str) -> bool {
+    crate::dates::month_of(norm).is_none()
+        && !matches!(
+            norm,
+            "mali"
+                | "region"
+                | "cercle"
+                | "commune"
+                | "district"
+                | "area"
+                | "the"
+                | "le"
+                | "la"
+                | "les"
+                | "des"
+                | "a"
+                | "in"
+                | "on"
+                | "at"
+                | "de"
+                | "du"
+                | "et"
+                | "and"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "lundi"
+                | "mardi"
+                | "mercredi"
+                | "jeudi"
+                | "vendredi"
+                | "samedi"
+                | "dimanche"
+                | "fama"
+                | "jnim"
+                | "minusma"
+                | "gsim"
+                | "isgs"
+                | "eigs"
+        )
+        && norm.chars().all(|c| c.is_alphabetic())
+}
+
 fn prev_word<'d>(doc: &'d Doc, i: usize, back: usize) -> &'d str {
     i.checked_sub(back).map(|k| doc.n(k)).unwrap_or("")
 }
@@ -262,11 +310,7 @@ pub fn find_places(
                             Some(x) => x,
                             None => break,
                         };
-                        if nt.kind == Kind::Word
-                            && nt.cap
-                            && !lexicon::is_common_word(&nt.norm)
-                            && !lower
-                        {
+                        if nt.kind == Kind::Word && nt.cap && name_part(&nt.norm) && !lower {
                             e += 1;
                         } else if nt.kind == Kind::Punct
                             && matches!(nt.norm.as_str(), "-" | "'")
@@ -311,7 +355,7 @@ pub fn find_places(
             && doc
                 .tokens
                 .get(full)
-                .is_some_and(|t| t.kind == Kind::Word && t.cap && !lexicon::is_common_word(&t.norm))
+                .is_some_and(|t| t.kind == Kind::Word && t.cap && name_part(&t.norm))
         {
             full += 1;
         }

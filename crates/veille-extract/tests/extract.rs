@@ -295,7 +295,11 @@ fn gold_file_errors_name_the_line() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=N runs N cases (64 by default).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
 
     /// `extract` never panics, on any string, and every evidence span lies inside the text.
     #[test]
