@@ -423,6 +423,15 @@ const UNITS: &[&str] = &[
     "cases",
     "shops",
     "boutiques",
+    "camions",
+    "trucks",
+    "cars",
+    "voitures",
+    "motorbikes",
+    "vehicule",
+    "vehicle",
+    "h00",
+    "heures",
 ];
 
 fn item_at(doc: &Doc, i: usize, skip: &[bool]) -> Option<Item> {
@@ -668,7 +677,10 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                     k = items.get(m).map(|x| x.first).unwrap_or(k - 1);
                     continue;
                 }
-                if LEFT_FILLERS.contains(&w) {
+                if LEFT_FILLERS.contains(&w)
+                    || skip.get(k - 1).copied().unwrap_or(false)
+                    || w == "-"
+                {
                     k -= 1;
                     continue;
                 }
@@ -697,6 +709,13 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
                     }
                 }
                 let is_num = doc.tokens.get(k).is_some_and(|t| t.kind == Kind::Number);
+                if matches!(
+                    w,
+                    "pas" | "no" | "aucun" | "aucune" | "sans" | "without" | "not"
+                ) || (w == "," && !it.noun)
+                {
+                    break;
+                }
                 let and_list = matches!(w, "and" | "et")
                     && (category_of(doc.n(k + 1)).is_some() || is_modifier(doc.n(k + 1)));
                 if and_list {
@@ -789,6 +808,31 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
             });
         }
     }
+    // One person abducted without a number: "a été enlevé", "was kidnapped".
+    if !out.iter().any(|m| m.harm == Harm::Abducted) {
+        let singular = [
+            "a ete enleve",
+            "a ete enlevee",
+            "a ete kidnappe",
+            "a ete kidnappee",
+            "was kidnapped",
+            "was abducted",
+            "was taken hostage",
+            "a ete pris en otage",
+        ];
+        let released = (from..to).any(|x| is_release(doc.n(x)));
+        if let Some((at, len)) = doc.first_of(from, to, &singular).filter(|_| !released) {
+            out.push(CasualtyMention {
+                harm: Harm::Abducted,
+                category: VictimCategory::Unknown,
+                count: Count::exact(1),
+                vague: false,
+                qualifier: None,
+                first: at,
+                last: at + len,
+            });
+        }
+    }
     // "No casualties", "aucune victime": a reported zero.
     let zero_killed = [
         "no casualties",
@@ -816,7 +860,6 @@ pub fn find_casualties(doc: &Doc, from: usize, to: usize, skip: &[bool]) -> Vec<
         "aucune victime",
         "pas d ' incident",
         "sans incident",
-        "no incident",
         "no significant damage",
         "without incident",
     ];

@@ -747,6 +747,19 @@ pub fn features(doc: &Doc, from: usize, to: usize) -> Features {
             f.hits.retain(|h| h.0 != "air");
         }
     }
+    // "..., after a vehicle in their convoy struck an IED": the device is the context,
+    // not the tactic of this incident.
+    for cue in ["ied", "shelling"] {
+        if let Some(at) = f.at(cue) {
+            if doc.any(
+                at.saturating_sub(8).max(from),
+                at,
+                &["after", "apres", "following"],
+            ) {
+                f.hits.retain(|h| h.0 != cue);
+            }
+        }
+    }
     // "mine" as in "gold mine" is a place, not a landmine.
     if let Some(at) = f.at("ied") {
         if doc.n(at) == "mine" && at > 0 && matches!(doc.n(at - 1), "gold" | "d" | "or") {

@@ -803,8 +803,8 @@ fn relative_at(doc: &Doc, i: usize, ctx: &Ctx) -> Option<(DateMention, usize)> {
         let back = if back == 0 && strict { 7 } else { back };
         let d = r - Duration::days(back);
         let mut last = if dernier { k + 2 } else { k + 1 };
-        // "de samedi à dimanche": the night spans two days.
-        if matches!(doc.n(last), "a" | "to" | "au") {
+        // "de samedi à dimanche", "samedi et dimanche": two days.
+        if matches!(doc.n(last), "a" | "to" | "au" | "and" | "et") {
             if let Some(wd2) = weekday_of(doc.n(last + 1)) {
                 let diff =
                     (7 + wd2.num_days_from_monday() as i64 - wd.num_days_from_monday() as i64) % 7;

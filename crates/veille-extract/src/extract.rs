@@ -274,6 +274,7 @@ const SUPPORT_BEFORE: &[&str] = &[
 /// Unit nouns before a state mention that make it the target ("poste FAMa", "convoi de
 /// l'armée", "patrouille des FAMa", "véhicule du JNIM").
 const UNIT_BEFORE: &[&str] = &[
+    "logistics",
     "camp",
     "camps",
     "poste",
@@ -476,7 +477,10 @@ impl<'a> Extractor<'a> {
                     // No date in the text. A short message (SMS, alert) reports what is
                     // happening now: the report date. Otherwise the report date is only a
                     // placeholder.
-                    if src.chars().count() <= 300 {
+                    let short_message = src.chars().count() <= 300
+                        && (crate::places::lowercase_style(doc)
+                            || !src.trim_end().ends_with(['.', '!', '?']));
+                    if short_message {
                         ev.push(FieldEvidence {
                             field: "date".into(),
                             value: r.to_string(),
@@ -523,7 +527,15 @@ impl<'a> Extractor<'a> {
         // ---- perpetrator and target
         let claim_at = claim_position(doc, seg).map(|c| c.0);
         let perp_idx = choose_perpetrator(&mentions, &roles, claim_at);
-        let perp = perp_idx.and_then(|i| mentions.get(i));
+        let joint = perp_idx.and_then(|i| self.joint_actor(doc, &mentions, i, date_hint));
+        let joint_mention;
+        let perp = match joint {
+            Some(j) => {
+                joint_mention = j;
+                Some(&joint_mention)
+            }
+            None => perp_idx.and_then(|i| mentions.get(i)),
+        };
         let state_perp = perp.is_some_and(|p| p.inter == 1 || p.inter == 8);
         let nonstate_perp = perp.is_some_and(|p| matches!(p.inter, 2..=4));
         let target_actor = mentions
@@ -914,6 +926,42 @@ impl<'a> Extractor<'a> {
                 None => first.name.clone(),
             };
             let mut r = self.geo.resolve(&query, &hints);
+            let mut guessed = false;
+            if r.best().is_none() && r.status == veille_geo::ResolutionStatus::Ambiguous {
+                // Homonyms: a well-known town (an admin seat, or ten times the population
+                // of every other close candidate) is taken, flagged with a low confidence.
+                let top = r.candidates.first().map(|c| c.score).unwrap_or(0.0);
+                let close: Vec<&veille_geo::Candidate> = r
+                    .candidates
+                    .iter()
+                    .filter(|c| c.score >= top - 0.05)
+                    .collect();
+                let seat = |c: &veille_geo::Candidate| {
+                    c.place.feature.starts_with("P.PPLA") || c.place.feature == "P.PPLC"
+                };
+                let seats: Vec<&&veille_geo::Candidate> =
+                    close.iter().filter(|c| seat(c)).collect();
+                let pick = if seats.len() == 1 {
+                    Some((*seats[0]).clone())
+                } else {
+                    let mut by_pop = close.clone();
+                    by_pop.sort_by(|a, b| b.place.population.cmp(&a.place.population));
+                    match by_pop.as_slice() {
+                        [a, b, ..]
+                            if a.place.population >= 1000
+                                && a.place.population >= 10 * b.place.population.max(1) =>
+                        {
+                            Some((*a).clone())
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some(c) = pick {
+                    r.status = veille_geo::ResolutionStatus::Resolved;
+                    r.candidates = vec![c];
+                    guessed = true;
+                }
+            }
             if r.best().is_none() {
                 if let Some(l) = &first.lookup {
                     let q2 = if first.near {
@@ -956,7 +1004,9 @@ impl<'a> Extractor<'a> {
                     });
                     loc.admin_vintage = Some(veille_geo::vintage::V2016.to_string());
                 }
-                let conf = if best.reason.starts_with("fuzzy") {
+                let conf = if guessed {
+                    0.5
+                } else if best.reason.starts_with("fuzzy") {
                     0.55
                 } else {
                     0.8
@@ -987,10 +1037,10 @@ impl<'a> Extractor<'a> {
             // resolve ("Ogossagou, near Bankass", another site, the cercle) locates it
             // with precision near.
             loc.place_name = Some(first.name.clone());
-            let others = sites
+            let others = in_seg
                 .iter()
-                .skip(1)
                 .copied()
+                .filter(|p| p.first != first.first)
                 .chain(places.iter().filter(|p| {
                     p.first >= seg.from
                         && p.first < seg.to
@@ -1174,6 +1224,41 @@ impl<'a> Extractor<'a> {
 }
 
 impl Extractor<'_> {
+    /// "GATIA et du MSA": two conjoined perpetrators that the registry knows as one joint
+    /// side (an actor with both as components) become that actor.
+    fn joint_actor(
+        &self,
+        doc: &Doc,
+        ms: &[ActorMention],
+        i: usize,
+        date: Option<NaiveDate>,
+    ) -> Option<ActorMention> {
+        let a = ms.get(i)?;
+        let b = ms.get(i + 1)?;
+        let joined = b.first >= a.last
+            && b.first <= a.last + 4
+            && (a.last..b.first).any(|k| matches!(doc.n(k), "and" | "et"));
+        if !joined || a.actor_id == b.actor_id {
+            return None;
+        }
+        let joint = self.registry.actors().iter().find(|x| {
+            x.components.len() == 2
+                && x.components.iter().any(|c| *c == a.actor_id)
+                && x.components.iter().any(|c| *c == b.actor_id)
+        })?;
+        let _ = date;
+        Some(ActorMention {
+            first: a.first,
+            last: b.last,
+            actor_id: joint.id.clone(),
+            name: doc.slice(a.first, b.last).to_string(),
+            generic: false,
+            disguise: false,
+            inter: joint.inter,
+            score: a.score.min(b.score),
+        })
+    }
+
     /// The region code of a cercle named in the text ("cercle de Niafunké").
     fn area_admin1(&self, name: &str, country: &str) -> Option<String> {
         let h = Hints {
@@ -1285,6 +1370,8 @@ fn choose_date<'m>(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
+    /// The speaker of a statement ("the army said"), not a party to the incident.
+    Source,
     Perpetrator,
     Target,
     Victim,
@@ -1423,9 +1510,32 @@ fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<
             {
                 return Role::Perpetrator;
             }
-            if SPEECH_VERBS.contains(&a1) && SELF_REPORT.iter().any(|w| doc.matches(m.last + 1, w))
+            if SPEECH_VERBS.contains(&a1)
+                || matches!(
+                    a1,
+                    "confirme" | "confirmed" | "reported" | "denied" | "dement" | "told"
+                )
             {
-                return Role::Perpetrator;
+                if SELF_REPORT.iter().any(|w| doc.matches(m.last + 1, w)) {
+                    // "l'armée affirme avoir repoussé une attaque": the speaker defended.
+                    let verb_at = (m.last + 1..(m.last + 5).min(sent.last)).find(|&k| {
+                        matches!(
+                            doc.n(k),
+                            "repelled"
+                                | "repousse"
+                                | "riposte"
+                                | "repulsed"
+                                | "responded"
+                                | "foiled"
+                                | "dejoue"
+                        )
+                    });
+                    if verb_at.is_some() {
+                        return Role::Target;
+                    }
+                    return Role::Perpetrator;
+                }
+                return Role::Source;
             }
             if matches!(
                 pb,
@@ -1447,6 +1557,18 @@ fn assign_roles(doc: &Doc, ms: &[ActorMention], cas: &[CasualtyMention]) -> Vec<
             Role::Unknown
         })
         .collect();
+    // "les casques bleus de la MINUSMA ont riposté": two names of one actor share the
+    // role of the later one.
+    for i in (0..ms.len().saturating_sub(1)).rev() {
+        let (a, b) = (&ms[i], &ms[i + 1]);
+        if a.actor_id == b.actor_id
+            && b.first >= a.last
+            && b.first <= a.last + 3
+            && roles[i] == Role::Unknown
+        {
+            roles[i] = roles[i + 1];
+        }
+    }
     // "Malian soldiers and Russian forces killed": conjoined mentions share the role.
     for i in (0..ms.len().saturating_sub(1)).rev() {
         let (a, b) = (&ms[i], &ms[i + 1]);
@@ -1475,6 +1597,15 @@ fn choose_perpetrator(
             })
             .min_by_key(|(_, m)| if m.last <= c { c - m.last } else { m.first - c })
             .map(|(i, _)| i);
+        // "Katiba Macina (JNIM) claimed": the name before the parenthesis.
+        if let Some(ci) = claimant {
+            if ci > 0 && ms[ci].first >= 1 {
+                let prev = &ms[ci - 1];
+                if !prev.generic && prev.last + 1 == ms[ci].first {
+                    return Some(ci - 1);
+                }
+            }
+        }
         if claimant.is_some() {
             return claimant;
         }
@@ -1482,7 +1613,10 @@ fn choose_perpetrator(
     let mut best: Option<(usize, i32)> = None;
     for (i, m) in ms.iter().enumerate() {
         let role = roles.get(i).copied().unwrap_or(Role::Unknown);
-        if matches!(role, Role::Target | Role::Victim | Role::Associated) {
+        if matches!(
+            role,
+            Role::Target | Role::Victim | Role::Associated | Role::Source
+        ) {
             continue;
         }
         if matches!(m.actor_id.as_str(), "civilians" | "protesters" | "rioters") {
