@@ -945,7 +945,7 @@ impl<'a> Extractor<'a> {
                     Some((*seats[0]).clone())
                 } else {
                     let mut by_pop = close.clone();
-                    by_pop.sort_by(|a, b| b.place.population.cmp(&a.place.population));
+                    by_pop.sort_by_key(|c| std::cmp::Reverse(c.place.population));
                     match by_pop.as_slice() {
                         [a, b, ..]
                             if a.place.population >= 1000
@@ -1243,8 +1243,8 @@ impl Extractor<'_> {
         }
         let joint = self.registry.actors().iter().find(|x| {
             x.components.len() == 2
-                && x.components.iter().any(|c| *c == a.actor_id)
-                && x.components.iter().any(|c| *c == b.actor_id)
+                && x.components.contains(&a.actor_id)
+                && x.components.contains(&b.actor_id)
         })?;
         let _ = date;
         Some(ActorMention {
