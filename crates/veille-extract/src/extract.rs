@@ -8,7 +8,6 @@ use crate::places::{find_places, CountryMention, PlaceMention, PlaceRole};
 use crate::text::{char_offset, tokenize, Doc, Kind};
 use crate::{DraftEvent, ExtractOutcome, FieldEvidence, Report};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::ops::Not;
 use veille_actors::{Registry, UNIDENTIFIED};
 use veille_geo::{Geo, Hints};
 use veille_model::{
@@ -897,11 +896,21 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .filter(|p| p.first >= seg.from && p.first < seg.to && p.role == PlaceRole::Area)
                 .collect();
+            let rank = |p: &PlaceMention| {
+                let commune = doc.n(p.last) == "commune"
+                    || (p.first >= 2 && doc.n(p.first - 2) == "commune")
+                    || (p.first >= 1 && doc.n(p.first - 1) == "commune");
+                if commune {
+                    0
+                } else if prev_is_slash(doc, p.first) {
+                    2
+                } else {
+                    1
+                }
+            };
             sites = areas
                 .iter()
-                .rev()
-                .find(|p| prev_is_slash(doc, p.first).not())
-                .or(areas.first())
+                .min_by_key(|p| rank(p))
                 .map(|p| vec![*p])
                 .unwrap_or_default();
         }

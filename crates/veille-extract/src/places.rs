@@ -89,7 +89,12 @@ pub fn lowercase_style(doc: &Doc) -> bool {
         .iter()
         .filter(|t| t.kind == Kind::Word && t.cap)
         .count();
-    words > 0 && caps * 10 < words
+    let first_lower = doc
+        .tokens
+        .iter()
+        .find(|t| t.kind == Kind::Word)
+        .is_some_and(|t| !t.cap && t.norm.chars().next().is_some_and(char::is_alphabetic));
+    words > 0 && (first_lower && caps * 6 < words || caps * 25 < words)
 }
 
 /// Builds the lookup string for tokens `a..b`: words joined by spaces, apostrophes and
@@ -282,18 +287,30 @@ pub fn find_places(
                             prev_word(doc, i, 3),
                             "village" | "localite" | "villages" | "hameau" | "quartier" | "d"
                         ));
-                let prep = matches!(p1, "in" | "at" | "near" | "nr" | "vic" | "a" | "around")
+                let accented_a = i >= 1
+                    && doc
+                        .tokens
+                        .get(i - 1)
+                        .is_some_and(|x| matches!(x.text(doc.src), "à" | "À"));
+                let prep = matches!(p1, "in" | "at" | "near" | "nr" | "vic" | "around")
+                    || accented_a
                     || (p1 == "de" && matches!(p2, "pres" | "proximite"));
                 let header = (i == 0
                     || doc.tokens.get(i - 1).is_some_and(|x| {
-                        x.kind == Kind::Punct && matches!(x.norm.as_str(), "-" | "/" | ":" | ".")
-                    }))
+                        x.kind == Kind::Punct
+                            && matches!(x.norm.as_str(), "-" | "/" | ":" | ".")
+                            && x.space_before
+                    }) && t.space_before)
                     && matches!(doc.n(i + 1), ":" | "," | "-" | "(");
                 let list = matches!(p1, "and" | "et" | ",")
                     && out
                         .last()
                         .is_some_and(|prev| prev.role == PlaceRole::Site && prev.last + 2 >= i);
-                let ctx = after_place_noun || prep || header || list || (i == 0 && lower);
+                let ctx = if lower {
+                    i == 0
+                } else {
+                    after_place_noun || prep || header || list
+                };
                 let is_number_word = crate::numbers::number_at(doc, i).is_some();
                 if ctx
                     && t.kind == Kind::Word
@@ -393,7 +410,11 @@ pub fn find_places(
             let area_before = (matches!(p1, "de" | "d" | "of")
                 && matches!(p2, "cercle" | "commune"))
                 || (p1 == "'" && p2 == "d" && matches!(prev_word(doc, i, 3), "cercle" | "commune"))
-                || (matches!(p1, "de" | "du" | "of") && matches!(p2, "region" | "regions"))
+                || (matches!(p1, "de" | "du" | "of")
+                    && matches!(
+                        p2,
+                        "region" | "regions" | "foret" | "forest" | "reserve" | "parc"
+                    ))
                 || matches!(p1, "cercle" | "commune");
             // Sitrep header "REGION / Cercle –".
             let header_area = p1 == "/"
@@ -462,6 +483,8 @@ pub fn find_places(
                     ))
                 || (p1 == "de" && matches!(p2, "nord" | "sud" | "est" | "ouest" | "loin"))
                 || (p1 == "to" && p2 == "close")
+                || (matches!(p1, "de" | "of" | "from")
+                    && matches!(p2, "kilometres" | "kilometers" | "km" | "miles"))
                 || (p1 == "from" && prev_word(doc, i, 3) == "km");
             if p1 == "from" && prev_word(doc, i, 3) == "km" {
                 role = PlaceRole::Site;
@@ -521,7 +544,7 @@ pub fn find_places(
         let sent = doc.sentence_of(out[k].first);
         let earlier_site = out[..k]
             .iter()
-            .any(|p| p.role == PlaceRole::Site && !p.near && p.first >= sent.first);
+            .any(|p| p.role == PlaceRole::Site && p.first >= sent.first);
         if earlier_site {
             out[k].role = PlaceRole::Reference;
         }
