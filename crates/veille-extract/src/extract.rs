@@ -1247,7 +1247,13 @@ impl Extractor<'_> {
         let joined = b.first >= a.last
             && b.first <= a.last + 4
             && (a.last..b.first).any(|k| matches!(doc.n(k), "and" | "et"));
-        if !joined || a.actor_id == b.actor_id {
+        // A state force with a partner ("Malian soldiers and Russian forces") is coded
+        // as the first named with the other associated (ACLED actor1 / assoc_actor_1).
+        if !joined
+            || a.actor_id == b.actor_id
+            || matches!(a.inter, 1 | 8)
+            || matches!(b.inter, 1 | 8)
+        {
             return None;
         }
         let joint = self.registry.actors().iter().find(|x| {
