@@ -718,11 +718,40 @@ pub const CUES: &[(&str, &[&str])] = &[
     ),
 ];
 
+type CueIndex = std::collections::HashMap<&'static str, Vec<(usize, &'static str)>>;
+
+fn cue_index() -> &'static CueIndex {
+    static IDX: std::sync::OnceLock<CueIndex> = std::sync::OnceLock::new();
+    IDX.get_or_init(|| {
+        let mut m: CueIndex = std::collections::HashMap::new();
+        for (g, (_, phrases)) in CUES.iter().enumerate() {
+            for p in *phrases {
+                let head = p.split(' ').next().unwrap_or(p);
+                m.entry(head).or_default().push((g, p));
+            }
+        }
+        m
+    })
+}
+
 /// Finds the cue groups in tokens `from..to`.
 pub fn features(doc: &Doc, from: usize, to: usize) -> Features {
     let mut f = Features::default();
-    for (name, phrases) in CUES {
-        if let Some((at, _)) = doc.first_of(from, to, phrases) {
+    // One pass over the tokens with an index of the phrases by their first word.
+    let index = cue_index();
+    let mut first: Vec<Option<usize>> = vec![None; CUES.len()];
+    for k in from..to.min(doc.tokens.len()) {
+        let Some(cands) = index.get(doc.n(k)) else {
+            continue;
+        };
+        for &(group, phrase) in cands {
+            if first[group].is_none() && doc.matches(k, phrase) {
+                first[group] = Some(k);
+            }
+        }
+    }
+    for (g, (name, _)) in CUES.iter().enumerate() {
+        if let Some(at) = first[g] {
             f.hits.push((name, at));
         }
     }

@@ -934,7 +934,25 @@ impl<'a> Extractor<'a> {
                 None if first.near => format!("near {}", first.name),
                 None => first.name.clone(),
             };
-            let mut r = self.geo.resolve(&query, &hints);
+            // A several-word name the gazetteer index does not know ("Hadj Weri") is not sent
+            // to the fuzzy matcher: nearby named places locate it instead.
+            let unknown_multiword = first.lookup.is_none()
+                && first.name.split_whitespace().count() > 1
+                && self
+                    .geo
+                    .gazetteer
+                    .lookup_key(&veille_geo::normalize::key(&first.name))
+                    .is_empty();
+            let mut r = if unknown_multiword {
+                veille_geo::Resolution {
+                    query: query.clone(),
+                    status: veille_geo::ResolutionStatus::NotFound,
+                    candidates: Vec::new(),
+                    notes: Vec::new(),
+                }
+            } else {
+                self.geo.resolve(&query, &hints)
+            };
             let mut guessed = false;
             if r.best().is_none() && r.status == veille_geo::ResolutionStatus::Ambiguous {
                 // Homonyms: a well-known town (an admin seat, or ten times the population
