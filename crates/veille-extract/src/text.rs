@@ -230,7 +230,12 @@ impl Doc<'_> {
 
     /// Finds the first index in `from..to` where `words` matches.
     pub fn find(&self, from: usize, to: usize, words: &str) -> Option<usize> {
-        (from..to.min(self.tokens.len())).find(|&i| self.matches(i, words))
+        let (head, rest) = match words.split_once(' ') {
+            Some((h, r)) => (h, Some(r)),
+            None => (words, None),
+        };
+        (from..to.min(self.tokens.len()))
+            .find(|&i| self.n(i) == head && rest.is_none_or(|r| self.matches(i + 1, r)))
     }
 
     /// True when any of `phrases` occurs in tokens `from..to`.
