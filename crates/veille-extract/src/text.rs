@@ -220,6 +220,14 @@ impl Doc<'_> {
     /// True when tokens from `i` spell `words` (space-separated norms; punctuation
     /// tokens are written as themselves, e.g. "l ' armee" or "claimed responsibility").
     pub fn matches(&self, i: usize, words: &str) -> bool {
+        // Fast reject on the first word: this is the hot path of every cue list.
+        let head = match words.find(' ') {
+            Some(p) => &words[..p],
+            None => words,
+        };
+        if self.n(i) != head {
+            return false;
+        }
         (i..).zip(words.split(' ')).all(|(k, w)| self.n(k) == w)
     }
 
