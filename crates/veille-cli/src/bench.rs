@@ -27,6 +27,43 @@ pub enum BenchCommand {
     Protect(crate::backtest::ProtectBench),
     /// Whole-database dedup over N synthetic events in SQLite (imported once).
     Dedup(crate::dedup::DedupBench),
+    /// Report-text extraction throughput (reports/s on one thread) over a gold/dev set.
+    Extract(ExtractBench),
+}
+
+/// `veille bench extract` arguments.
+#[derive(Debug, Args)]
+pub struct ExtractBench {
+    /// Gold or report JSONL file (default: the embedded development set).
+    #[arg(long)]
+    gold: Option<PathBuf>,
+    /// Runs; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Reports per run at least (the set is repeated).
+    #[arg(long, default_value_t = 5000)]
+    min_per_run: usize,
+}
+
+fn extract_bench(a: ExtractBench, global: &Global) -> Result<()> {
+    let text = match &a.gold {
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
+        None => veille_extract::DEV_GOLD.to_string(),
+    };
+    let items = veille_extract::eval::read_gold("gold", &text)?;
+    let reports: Vec<veille_extract::Report> = items.into_iter().map(|i| i.report).collect();
+    let geo = veille_geo::Geo::shipped()?;
+    let reg = veille_actors::Registry::shipped()?;
+    let ex = veille_extract::Extractor::new(&geo, reg);
+    let r = veille_extract::bench::run(&ex, &reports, a.runs, a.min_per_run);
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!("{r}");
+    }
+    Ok(())
 }
 
 /// `veille bench import` arguments.
@@ -116,6 +153,7 @@ pub fn median(mut xs: Vec<f64>) -> f64 {
 pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
     match cmd {
         BenchCommand::Import(a) => import(a, global).await,
+        BenchCommand::Extract(a) => extract_bench(a, global),
         BenchCommand::ImportOne(a) => {
             let m = import_one(&a).await?;
             println!("{}", serde_json::to_string(&m)?);

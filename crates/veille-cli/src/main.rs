@@ -9,6 +9,7 @@ mod bench_api;
 mod dedup;
 mod demo;
 mod events;
+mod extract;
 mod io;
 mod output;
 mod place;
@@ -97,6 +98,8 @@ enum Command {
     Merge(dedup::MergeArgs),
     /// Undo a merge: both events restored.
     Unmerge(dedup::UnmergeArgs),
+    /// Extract draft events (with evidence) from report text; --evaluate scores a gold file.
+    Extract(extract::ExtractArgs),
 }
 
 /// Options every subcommand may read.
@@ -192,6 +195,7 @@ fn main() -> std::process::ExitCode {
             Command::Dedup(a) => dedup::run(a, &global).await,
             Command::Merge(a) => dedup::merge(a, &global).await,
             Command::Unmerge(a) => dedup::unmerge(a, &global).await,
+            Command::Extract(a) => extract::run(a, &global).await,
         }
     });
     match result {
