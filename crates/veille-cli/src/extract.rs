@@ -39,6 +39,37 @@ pub struct ExtractArgs {
     /// With --evaluate: list at most this many misses (human output).
     #[arg(long, default_value_t = 1000)]
     pub max_misses: usize,
+    /// Queue every draft in the review queue (`veille review list`), with the report
+    /// text as its source.
+    #[arg(long, conflicts_with = "evaluate")]
+    pub store: bool,
+    /// With --store: who published the report (e.g. "OCHA sitrep", "community alert").
+    #[arg(long, default_value = "report", requires = "store")]
+    pub source: String,
+    /// With --store: the source's Admiralty grade, reliability A–F and credibility 1–6
+    /// (e.g. B2; F6 = cannot be judged).
+    #[arg(long, default_value = "F6", requires = "store")]
+    pub grade: String,
+}
+
+/// Parses an Admiralty grade such as "B2".
+pub fn parse_grade(g: &str) -> Result<(veille_model::Reliability, veille_model::Credibility)> {
+    let g = g.trim();
+    let mut chars = g.chars();
+    let (Some(r), Some(c), None) = (chars.next(), chars.next(), chars.next()) else {
+        bail!(
+            "--grade {g:?}: expected a reliability letter A–F and a credibility digit 1–6, e.g. B2"
+        );
+    };
+    let rel = r
+        .to_string()
+        .parse::<veille_model::Reliability>()
+        .map_err(|_| anyhow::anyhow!("--grade {g:?}: reliability must be A–F"))?;
+    let cred = c
+        .to_string()
+        .parse::<veille_model::Credibility>()
+        .map_err(|_| anyhow::anyhow!("--grade {g:?}: credibility must be 1–6"))?;
+    Ok((rel, cred))
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate> {
@@ -146,6 +177,11 @@ pub async fn run(a: ExtractArgs, global: &Global) -> Result<()> {
             r.country = a.country.clone();
         }
     }
+    let grade = if a.store {
+        Some(parse_grade(&a.grade)?)
+    } else {
+        None
+    };
     let outcomes: Vec<(Report, ExtractOutcome)> = reports
         .into_iter()
         .map(|r| {
@@ -153,6 +189,46 @@ pub async fn run(a: ExtractArgs, global: &Global) -> Result<()> {
             (r, o)
         })
         .collect();
+    if let Some((reliability, credibility)) = grade {
+        let store = global.store().await?;
+        let mut queued = 0usize;
+        for (r, o) in &outcomes {
+            let ExtractOutcome::Drafts { drafts } = o else {
+                continue;
+            };
+            for d in drafts {
+                let source = veille_model::Source {
+                    publisher: a.source.clone(),
+                    url: None,
+                    date: r.report_date,
+                    headline: r.id.clone(),
+                    reliability,
+                    credibility,
+                };
+                let draft = store
+                    .create_draft(
+                        &veille_store::NewDraft {
+                            event: d.event.clone(),
+                            evidence: serde_json::to_value(d)?,
+                            report_text: r.text.clone(),
+                            source,
+                        },
+                        &global.user,
+                    )
+                    .await?;
+                queued += 1;
+                if !global.json {
+                    println!(
+                        "queued draft {} ({} {}, confidence {:.2})",
+                        draft.id, d.event.date_start, d.event.sub_event_type, d.confidence
+                    );
+                }
+            }
+        }
+        if !global.json {
+            println!("{queued} drafts queued for review: veille review list");
+        }
+    }
     if global.json {
         let v: Vec<serde_json::Value> = outcomes
             .iter()

@@ -210,3 +210,65 @@ fn bench_extract_reports_a_median() {
     assert!(v["median"].as_f64().unwrap() > 0.0);
     assert!(v["reports"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn store_queues_drafts_for_review_with_the_graded_report_as_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let report = dir.path().join("r.txt");
+    let text = "On June 13, 2020, unidentified gunmen ambushed a convoy near Bouka Were in \
+                the Ségou region, killing at least 24 soldiers.";
+    std::fs::write(&report, text).unwrap();
+    let r = report.to_str().unwrap();
+    let out = ok(&veille(
+        &db,
+        &[
+            "extract",
+            r,
+            "--store",
+            "--source",
+            "AFP",
+            "--grade",
+            "B2",
+            "--report-date",
+            "2020-06-14",
+        ],
+    ));
+    assert!(out.contains("1 drafts queued for review"), "{out}");
+    let queue = json(&veille(&db, &["--json", "review", "list"]));
+    let drafts = queue.as_array().unwrap();
+    assert_eq!(drafts.len(), 1);
+    let d = &drafts[0];
+    assert_eq!(d["status"], "draft");
+    assert_eq!(d["event"]["date_start"], "2020-06-13");
+    assert_eq!(d["report_text"], text);
+    assert_eq!(d["source"]["publisher"], "AFP");
+    assert_eq!(d["source"]["reliability"], "b");
+    assert_eq!(d["source"]["credibility"], "2");
+    assert!(
+        d["evidence"]["evidence"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{d}"
+    );
+
+    let bad = veille(&db, &["extract", r, "--store", "--grade", "Z9"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--grade \"Z9\": reliability must be A–F"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = veille(&db, &["extract", r, "--store", "--grade", "B"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains(
+        "--grade \"B\": expected a reliability letter A–F and a credibility digit 1–6, e.g. B2"
+    ));
+    // Nothing more was queued by the refused runs.
+    assert_eq!(
+        json(&veille(&db, &["--json", "review", "list"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
