@@ -4,9 +4,7 @@
 
 mod common;
 
-use common::{json, ok, veille};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::{json, ok, veille, veille_with_stdin};
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
@@ -73,28 +71,11 @@ fn jsonl_reports_give_machine_readable_drafts() {
 fn stdin_and_split_paragraphs() {
     let dir = tmp();
     let db = dir.path().join("none.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_veille"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--json",
-            "extract",
-            "-",
-            "--split",
-            "--report-date",
-            "2021-03-10",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("Hier, 2 soldats ont été tués près de Gao.\n\nYesterday gunmen kidnapped 3 traders near Kadiolo.\n".as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = veille_with_stdin(
+        &db,
+        &["--json", "extract", "-", "--split", "--report-date", "2021-03-10"],
+        "Hier, 2 soldats ont été tués près de Gao.\n\nYesterday gunmen kidnapped 3 traders near Kadiolo.\n",
+    );
     let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 2);

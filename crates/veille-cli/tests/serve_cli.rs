@@ -5,30 +5,17 @@
 
 mod common;
 
-use common::{ok, veille};
+use common::{ok, veille, veille_with_stdin};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 fn user_add(db: &std::path::Path, name: &str, role: &str, pw: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_veille"))
-        .arg("--db")
-        .arg(db)
-        .args(["user", "add", name, "--role", role, "--password-stdin"])
-        .env_remove("DATABASE_URL")
-        .env("VEILLE_USER", "tester")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pw}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    veille_with_stdin(
+        db,
+        &["user", "add", name, "--role", role, "--password-stdin"],
+        &format!("{pw}\n"),
+    )
 }
 
 /// One HTTP/1.1 request over a plain socket; returns (status, headers+body text).

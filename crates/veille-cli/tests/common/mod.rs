@@ -41,3 +41,27 @@ pub fn ok(out: &Output) -> String {
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_str(&ok(out)).expect("JSON output")
 }
+
+/// Runs `veille --db DB ARGS…` as user "tester" with `input` on standard input.
+pub fn veille_with_stdin(db: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veille"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("VEILLE_USER", "tester")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run veille");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for veille")
+}
