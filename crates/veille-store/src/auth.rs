@@ -194,6 +194,45 @@ macro_rules! impl_auth_store {
                 })
             }
 
+            impl $store {
+                /// Sets one column of a user (`password_hash`, or `disabled` as 0/1) and,
+                /// when `end_sessions`, deletes the user's sessions in the same
+                /// transaction. The column name is one of this file's constants, never input.
+                async fn update_user_ending_sessions(
+                    &self,
+                    username: &str,
+                    column: &'static str,
+                    value: String,
+                    end_sessions: bool,
+                    by: &str,
+                ) -> AuthResult<()> {
+                    let user = self
+                        .user_by_name(username)
+                        .await?
+                        .ok_or_else(|| AuthError::NoSuchUser(username.to_string()))?;
+                    let mut tx = self.pool.begin().await?;
+                    let sql = format!(
+                        "UPDATE users SET {column} = {}, updated_by = $2, updated_at = $3 WHERE id = $4",
+                        if column == "disabled" { "CAST($1 AS BIGINT)" } else { "$1" }
+                    );
+                    sqlx::query(&sql)
+                        .bind(value)
+                        .bind(by)
+                        .bind(ts(Utc::now()))
+                        .bind(user.id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    if end_sessions {
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                            .bind(user.id.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
             #[async_trait::async_trait]
             impl AuthStore for $store {
                 async fn create_user(
@@ -265,27 +304,8 @@ macro_rules! impl_auth_store {
                     password_hash: &str,
                     by: &str,
                 ) -> AuthResult<()> {
-                    let user = self
-                        .user_by_name(username)
-                        .await?
-                        .ok_or_else(|| AuthError::NoSuchUser(username.to_string()))?;
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "UPDATE users SET password_hash = $1, updated_by = $2, updated_at = $3 \
-                         WHERE id = $4",
-                    )
-                    .bind(password_hash)
-                    .bind(by)
-                    .bind(ts(Utc::now()))
-                    .bind(user.id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user.id.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    Ok(())
+                    self.update_user_ending_sessions(username, "password_hash", password_hash.to_string(), true, by)
+                        .await
                 }
 
                 async fn set_role(&self, username: &str, role: &str, by: &str) -> AuthResult<()> {
@@ -312,29 +332,9 @@ macro_rules! impl_auth_store {
                     disabled: bool,
                     by: &str,
                 ) -> AuthResult<()> {
-                    let user = self
-                        .user_by_name(username)
-                        .await?
-                        .ok_or_else(|| AuthError::NoSuchUser(username.to_string()))?;
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "UPDATE users SET disabled = $1, updated_by = $2, updated_at = $3 \
-                         WHERE id = $4",
-                    )
-                    .bind(i64::from(disabled))
-                    .bind(by)
-                    .bind(ts(Utc::now()))
-                    .bind(user.id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                    if disabled {
-                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                            .bind(user.id.to_string())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+                    let v = if disabled { "1" } else { "0" };
+                    self.update_user_ending_sessions(username, "disabled", v.to_string(), disabled, by)
+                        .await
                 }
 
                 async fn create_session(&self, s: &Session) -> AuthResult<()> {

@@ -664,6 +664,28 @@ macro_rules! impl_store {
             }
         }
 
+        /// An `update` revision by an analyst (no import batch).
+        fn update_revision(
+            event_id: Uuid,
+            seq: u32,
+            by: &str,
+            at: chrono::DateTime<chrono::Utc>,
+            reason: Option<String>,
+            changes: Vec<veille_model::FieldChange>,
+        ) -> Revision {
+            Revision {
+                id: Uuid::now_v7(),
+                event_id,
+                seq,
+                action: RevisionAction::Update,
+                by: by.to_string(),
+                at,
+                reason,
+                batch_id: None,
+                changes,
+            }
+        }
+
         fn with_reason(head: String, reason: Option<&str>) -> String {
             match reason.map(str::trim).filter(|r| !r.is_empty()) {
                 Some(r) => format!("{head}: {r}"),
@@ -717,17 +739,7 @@ macro_rules! impl_store {
                 {
                     replace_event_actors(&mut tx, &new).await?;
                 }
-                let rev = Revision {
-                    id: Uuid::now_v7(),
-                    event_id: event.id,
-                    seq: current.last_seq + 1,
-                    action: RevisionAction::Update,
-                    by: by.to_string(),
-                    at,
-                    reason: reason.map(str::to_string),
-                    batch_id: None,
-                    changes,
-                };
+                let rev = update_revision(event.id, current.last_seq + 1, by, at, reason.map(str::to_string), changes);
                 insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
                 tx.commit().await?;
                 Ok(Some(rev))
@@ -1463,28 +1475,8 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 let revs = [
-                    Revision {
-                        id: Uuid::now_v7(),
-                        event_id: survivor,
-                        seq: s.last_seq + 1,
-                        action: RevisionAction::Update,
-                        by: by.to_string(),
-                        at,
-                        reason: Some(with_reason(format!("merged: absorbed event {absorbed}"), reason)),
-                        batch_id: None,
-                        changes,
-                    },
-                    Revision {
-                        id: Uuid::now_v7(),
-                        event_id: absorbed,
-                        seq: a.last_seq + 1,
-                        action: RevisionAction::Update,
-                        by: by.to_string(),
-                        at,
-                        reason: Some(with_reason(format!("merged into event {survivor}"), reason)),
-                        batch_id: None,
-                        changes: vec![merged_change(None, Some(survivor))],
-                    },
+                    update_revision(survivor, s.last_seq + 1, by, at, Some(with_reason(format!("merged: absorbed event {absorbed}"), reason)), changes),
+                    update_revision(absorbed, a.last_seq + 1, by, at, Some(with_reason(format!("merged into event {survivor}"), reason)), vec![merged_change(None, Some(survivor))]),
                 ];
                 insert_revisions(&mut tx, &revs).await?;
                 tx.commit().await?;
@@ -1548,28 +1540,8 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await?;
                 let revs = [
-                    Revision {
-                        id: Uuid::now_v7(),
-                        event_id: survivor,
-                        seq: s.last_seq + 1,
-                        action: RevisionAction::Update,
-                        by: by.to_string(),
-                        at,
-                        reason: Some(with_reason(format!("unmerged: event {absorbed} split off"), reason)),
-                        batch_id: None,
-                        changes,
-                    },
-                    Revision {
-                        id: Uuid::now_v7(),
-                        event_id: absorbed,
-                        seq: a.last_seq + 1,
-                        action: RevisionAction::Update,
-                        by: by.to_string(),
-                        at,
-                        reason: Some(with_reason(format!("unmerged from event {survivor}"), reason)),
-                        batch_id: None,
-                        changes: vec![merged_change(Some(survivor), None)],
-                    },
+                    update_revision(survivor, s.last_seq + 1, by, at, Some(with_reason(format!("unmerged: event {absorbed} split off"), reason)), changes),
+                    update_revision(absorbed, a.last_seq + 1, by, at, Some(with_reason(format!("unmerged from event {survivor}"), reason)), vec![merged_change(Some(survivor), None)]),
                 ];
                 insert_revisions(&mut tx, &revs).await?;
                 tx.commit().await?;
