@@ -540,6 +540,12 @@
     });
     try {
       state.me = await api("GET", "/api/me");
+      // A new tab of the same session gets its CSRF token from /api/me.
+      if (state.me && state.me.csrf_token) {
+        state.csrf = state.me.csrf_token;
+        sessionStorage.setItem("veille_csrf", state.me.csrf_token);
+        delete state.me.csrf_token;
+      }
     } catch (_) {
       state.me = null;
     }

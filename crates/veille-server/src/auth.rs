@@ -87,8 +87,11 @@ pub async fn issue_token(
 /// How the caller authenticated.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Via {
-    /// A browser session.
-    Session,
+    /// A browser session, with its CSRF token.
+    Session {
+        /// The token unsafe requests must echo.
+        csrf: String,
+    },
     /// An API token with these scopes.
     Token(Vec<Permission>),
 }
@@ -109,7 +112,7 @@ impl Caller {
     pub fn require(&self, p: Permission, what: &str) -> Result<(), ApiError> {
         let by_role = self.role.permissions().contains(&p);
         let by_scope = match &self.via {
-            Via::Session => true,
+            Via::Session { .. } => true,
             Via::Token(scopes) => scopes.contains(&p),
         };
         if by_role && by_scope {
@@ -208,7 +211,9 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         Ok(Caller {
             user,
             role,
-            via: Via::Session,
+            via: Via::Session {
+                csrf: session.csrf_token,
+            },
         })
     }
 }
@@ -316,7 +321,7 @@ pub async fn logout(
     caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if caller.via == Via::Session {
+    if matches!(caller.via, Via::Session { .. }) {
         if let Some(sid) = cookie_value(&headers, SESSION_COOKIE) {
             state.auth.delete_session(&digest(sid)).await?;
         }
@@ -329,9 +334,14 @@ pub async fn logout(
     Ok(resp)
 }
 
-/// `GET /api/me`.
+/// `GET /api/me`. Session callers get their CSRF token again (a new tab of the same
+/// session needs it); it is readable only by same-origin pages.
 pub async fn whoami(caller: Caller) -> axum::Json<Me> {
-    axum::Json(me(caller.user, caller.role, None))
+    let csrf = match caller.via {
+        Via::Session { csrf } => Some(csrf),
+        Via::Token(_) => None,
+    };
+    axum::Json(me(caller.user, caller.role, csrf))
 }
 
 /// Body of `POST /api/tokens`.

@@ -397,6 +397,8 @@ async fn sessions_csrf_and_tokens(s: &Server) {
     let b = login(s, "admin").await;
     let me: Value = get(s, &b, "/api/me").await.json().await.unwrap();
     assert_eq!(me["user"]["role"], "admin");
+    // A new tab of the session gets the same CSRF token back.
+    assert_eq!(me["csrf_token"], b.csrf.as_str());
 
     // Unsafe requests need the CSRF token.
     let ev = json!(Event::new(
@@ -470,6 +472,19 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         .as_str()
         .unwrap()
         .to_string();
+    let tme: Value = client()
+        .get(s.url("/api/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        tme.get("csrf_token").is_none(),
+        "tokens carry no CSRF token: {tme}"
+    );
     let read = client()
         .get(s.url("/api/events"))
         .bearer_auth(&token)
