@@ -215,6 +215,14 @@ pub struct Dedup {
     pub families: Families,
 }
 
+/// The folded place name of a record without its descriptor ("Bouka Weré village" →
+/// "bouka were"), for matching unlocated records by name.
+pub fn place_key(r: &DedupRecord) -> Option<String> {
+    let n = r.place_name.as_deref()?;
+    let k = veille_geo::normalize::key(veille_geo::resolve::strip_descriptor(n).unwrap_or(n));
+    (!k.is_empty()).then_some(k)
+}
+
 /// Extra days a date range is widened by on each side, by precision.
 pub fn tolerance_days(p: DatePrecision) -> i64 {
     match p {
@@ -355,7 +363,11 @@ impl Dedup {
                     }
                     _ => false,
                 };
-                if eq(&a.admin2, &b.admin2) && eq(&a.admin1, &b.admin1) {
+                if place_key(a).is_some() && place_key(a) == place_key(b) {
+                    // The same named place, spelled alike once folded, one side unlocated.
+                    shared_admin = a.place_name.as_ref().map(|n| format!("place {n}"));
+                    0.8
+                } else if eq(&a.admin2, &b.admin2) && eq(&a.admin1, &b.admin1) {
                     shared_admin = a.admin2.as_ref().map(|n| format!("cercle {n}"));
                     0.5
                 } else if eq(&a.admin1, &b.admin1) && (a.admin2.is_none() || b.admin2.is_none()) {
@@ -444,6 +456,7 @@ impl Dedup {
         let mut cells: HashMap<(u32, u8), Block> = HashMap::new();
         let mut admin2: HashMap<String, [Block; 5]> = HashMap::new();
         let mut admin1: HashMap<String, [Block; 5]> = HashMap::new();
+        let mut names: HashMap<String, [Block; 5]> = HashMap::new();
         let mut cell_of: Vec<Option<u32>> = vec![None; n];
         let mut usable = vec![false; n];
         let key = |s: &Option<String>| {
@@ -470,7 +483,8 @@ impl Dedup {
                 _ => None,
             };
             let (a1, a2) = admin_keys(r);
-            if cell.is_none() && a1.is_none() {
+            let name = place_key(r);
+            if cell.is_none() && a1.is_none() && name.is_none() {
                 skipped += 1;
                 continue;
             }
@@ -485,6 +499,9 @@ impl Dedup {
             }
             if let Some(k) = a1 {
                 admin1.entry(k).or_default()[usize::from(p)].push(i, span);
+            }
+            if let Some(k) = name {
+                names.entry(k).or_default()[usize::from(p)].push(i, span);
             }
         }
         cells.values_mut().for_each(|b| b.sort(records));
@@ -503,7 +520,11 @@ impl Dedup {
                 )
             })
         };
-        for blocks in admin2.values_mut().chain(admin1.values_mut()) {
+        for blocks in admin2
+            .values_mut()
+            .chain(admin1.values_mut())
+            .chain(names.values_mut())
+        {
             blocks.iter_mut().for_each(|b| b.sort(records));
         }
 
@@ -581,7 +602,9 @@ impl Dedup {
                         (None, Some(k)) => admin1.get(k),
                         _ => None,
                     };
-                    if let Some(blocks) = blocks {
+                    // The same place name, located or not, meets it too.
+                    let by_name = place_key(r).and_then(|k| names.get(&k));
+                    for blocks in blocks.into_iter().chain(by_name) {
                         for (bp, b) in (0u8..).zip(blocks.iter()) {
                             scan(b, bp, r, &mut |j| {
                                 if j != i {
@@ -926,6 +949,39 @@ mod tests {
         }
     }
 
+    /// Unlocated reports of one place (a report, an SMS) meet on the place name, folded
+    /// and without a descriptor; different names with nothing else in common do not.
+    #[test]
+    fn unlocated_records_meet_on_the_place_name() {
+        let d = Dedup::new(DedupConfig::default(), Families::none());
+        let mut a = rec(1);
+        let mut b = rec(2);
+        for r in [&mut a, &mut b] {
+            r.latitude = None;
+            r.longitude = None;
+            r.admin2 = None;
+        }
+        a.admin1 = None;
+        a.place_name = Some("Bouka Were".into());
+        b.place_name = Some("bouka weré village".into());
+        let p = d.compare(&a, &b).unwrap();
+        assert!(p.score >= DedupConfig::default().threshold, "{p:?}");
+        assert!(
+            p.explanation
+                .contains("same place Bouka Were, no coordinates"),
+            "{}",
+            p.explanation
+        );
+        // The whole-database scan finds the pair too (by the name block).
+        let report = d.clusters(&[a.clone(), b.clone()]);
+        assert_eq!(report.clusters.len(), 1, "{report:?}");
+        b.place_name = Some("Dioura".into());
+        assert!(
+            d.compare(&a, &b).is_none(),
+            "different places, no common admin unit"
+        );
+    }
+
     /// Bouka Were, 13 June 2020, armed clash, 24 killed, JNIM.
     fn rec(n: u128) -> DedupRecord {
         DedupRecord {
@@ -937,6 +993,7 @@ mod tests {
             longitude: Some(-5.90),
             admin1: Some("Ségou".into()),
             admin2: Some("Niono".into()),
+            place_name: None,
             event_type: EventType::Battles,
             sub_event_type: SubEventType::ArmedClash,
             killed_best: 24,
@@ -1129,6 +1186,16 @@ mod tests {
                 r.latitude = None;
                 r.longitude = None;
                 r.admin2 = Some(["Niono", "Macina", "Ségou"][(n % 3) as usize].into());
+            }
+            // Place names, some shared across admin units and with located events; some
+            // unlocated events with a name and no admin unit at all.
+            r.place_name =
+                Some(["Diabaly", "Dogofry", "Sokolo village", "Siribala"][(n % 4) as usize].into());
+            if n % 17 == 0 {
+                r.latitude = None;
+                r.longitude = None;
+                r.admin1 = None;
+                r.admin2 = None;
             }
             if n % 13 == 0 {
                 r.date_precision = DatePrecision::Month;

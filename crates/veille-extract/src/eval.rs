@@ -17,7 +17,7 @@
 //! group) and compared by actor id; event type, sub-type, attribution exact; casualties
 //! exact on the best estimate of the total; `locations` set F1 over normalised names
 //! (micro-averaged); dedup pairwise precision/recall over `same_incident_as`, a pair being
-//! predicted when [`crate::dedup::score_pair`] reaches its threshold.
+//! predicted when [`crate::dedup::score_drafts`] (the database's scorer) reaches its threshold.
 
 use crate::dates::{parse_gold_date, same_at};
 use crate::{DraftEvent, ExtractError, Extractor, Report};
@@ -435,10 +435,12 @@ pub fn evaluate(ex: &Extractor, reg: &Registry, items: &[GoldItem]) -> EvalRepor
                 continue;
             }
             let ps = match (&outcomes[i], &outcomes[j]) {
-                (Some(a), Some(b)) => Some(crate::dedup::score_drafts(a, b, Some(reg))),
+                (Some(a), Some(b)) => crate::dedup::score_drafts(a, b, Some(reg)),
                 _ => None,
             };
-            let pred = ps.as_ref().is_some_and(|p| p.same_incident());
+            let pred = ps
+                .as_ref()
+                .is_some_and(|p| p.score >= crate::dedup::threshold());
             let gold = gold_pairs.contains(&(i, j));
             if gold != pred {
                 dedup_misses.push(PairMiss {
@@ -448,7 +450,7 @@ pub fn evaluate(ex: &Extractor, reg: &Registry, items: &[GoldItem]) -> EvalRepor
                     score: ps.as_ref().map(|p| p.score).unwrap_or(0.0),
                     explanation: ps
                         .map(|p| p.explanation)
-                        .unwrap_or_else(|| "no draft".into()),
+                        .unwrap_or_else(|| "ruled out (dates or places apart), or no draft".into()),
                 });
             }
             match (gold, pred) {

@@ -11,8 +11,8 @@
 //! - [`Extractor::extract`]: a [`Report`] → [`ExtractOutcome`] (drafts, one per
 //!   incident, or "no incident found" with the reason).
 //! - [`eval`]: the evaluation harness over a gold JSONL file (issue 5 format).
-//! - [`dedup::score_pair`]: how likely two drafts or events describe one incident, with a
-//!   plain-language explanation.
+//! - [`dedup::score_drafts`]: how likely two drafts describe one incident, by the
+//!   database's duplicate scorer (`veille_dedup`), with a plain-language explanation.
 //! - [`bench`]: reports per second on one core over a gold/dev file.
 //!
 //! Dates are parsed from prose only in [`dates`]; casualty figures only in

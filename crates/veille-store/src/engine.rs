@@ -1311,15 +1311,17 @@ macro_rules! impl_store {
                 &self,
                 query: &$crate::DedupQuery,
             ) -> Result<Vec<$crate::DedupRecord>> {
-                let (precision, ext_ids) = if $backend == Backend::Postgres {
+                let (precision, ext_ids, place) = if $backend == Backend::Postgres {
                     (
                         "CAST(doc AS jsonb)->>'date_precision'",
                         "CAST(doc AS jsonb)->>'external_ids'",
+                        "CAST(doc AS jsonb)->'location'->>'place_name'",
                     )
                 } else {
                     (
                         "json_extract(doc, '$.date_precision')",
                         "json_extract(doc, '$.external_ids')",
+                        "json_extract(doc, '$.location.place_name')",
                     )
                 };
                 let mut args: Vec<Arg> = Vec::new();
@@ -1341,7 +1343,7 @@ macro_rules! impl_store {
                 args.push(Arg::I64(i64::try_from(limit).unwrap_or(10_000)));
                 let sql = format!(
                     "SELECT id, date_start, date_end, {precision}, latitude, longitude, admin1, \
-                     admin2, event_type, sub_event_type, killed_best, {ext_ids} FROM events WHERE {} \
+                     admin2, event_type, sub_event_type, killed_best, {ext_ids}, {place} FROM events WHERE {} \
                      ORDER BY id LIMIT ${}",
                     conds.join(" AND "),
                     args.len()
@@ -1375,6 +1377,7 @@ macro_rules! impl_store {
                         longitude: row.try_get(5)?,
                         admin1: row.try_get(6)?,
                         admin2: row.try_get(7)?,
+                        place_name: row.try_get(12)?,
                         event_type: et.parse().map_err(|_| bad("event type", &et))?,
                         sub_event_type: st.parse().map_err(|_| bad("sub-event type", &st))?,
                         killed_best: u32::try_from(killed).unwrap_or(0),

@@ -405,6 +405,10 @@ pub struct DedupRecord {
     pub admin1: Option<String>,
     /// Admin2 name.
     pub admin2: Option<String>,
+    /// The place name as the source wrote it (compared folded when a side has no
+    /// coordinates).
+    #[serde(default)]
+    pub place_name: Option<String>,
     /// Event type.
     pub event_type: EventType,
     /// Sub-event type.
@@ -430,6 +434,7 @@ impl DedupRecord {
             longitude: e.location.longitude,
             admin1: e.location.admin1.as_ref().map(|a| a.name.clone()),
             admin2: e.location.admin2.as_ref().map(|a| a.name.clone()),
+            place_name: e.location.place_name.clone(),
             event_type: e.event_type,
             sub_event_type: e.sub_event_type,
             killed_best: e.killed_best(),
