@@ -1691,6 +1691,19 @@ macro_rules! impl_store {
                             }
                         },
                     };
+                    // A dataset row replaces the fields it carries, but never takes away
+                    // what analysts added since: other external ids (attached by hand or
+                    // by a merge) and other sources stay.
+                    for x in &current.external_ids {
+                        if !e.external_ids.contains(x) {
+                            e.external_ids.push(x.clone());
+                        }
+                    }
+                    for src in &current.sources {
+                        if !e.sources.contains(src) {
+                            e.sources.push(src.clone());
+                        }
+                    }
                     let changes = diff_events(Some(current), &e);
                     if changes.is_empty() {
                         outcomes.push(UpsertOutcome::Unchanged(id));

@@ -613,7 +613,8 @@ async fn import_session(s: &dyn Store) {
     // No revision row per created event: 5 synthesised + 3 re-import updates + 1 edit.
     assert_eq!(s.stats().await.unwrap().revisions, 9);
 
-    // A re-import that adds an external id, then one that drops the old one.
+    // A re-import that adds an external id, then a row that carries only the new one:
+    // the old id stays attached (a row never takes away what the event already has).
     let b3 = batch(1003, "acled.csv", t0() + Duration::days(3));
     let mut session = s.begin_import(&b3).await.unwrap();
     let mut both = imported(31, "ged:3", 0);
@@ -629,7 +630,7 @@ async fn import_session(s: &dyn Store) {
         s.find_by_external_id("acled:MLI3").await.unwrap(),
         Some(id(13))
     );
-    assert_eq!(s.find_by_external_id("ged:3").await.unwrap(), None);
+    assert_eq!(s.find_by_external_id("ged:3").await.unwrap(), Some(id(13)));
     assert_eq!(s.history(id(13)).await.unwrap().len(), 3);
 }
 both!(
@@ -685,6 +686,66 @@ both!(
     rollback_leaves_nothing,
     sqlite_rollback_leaves_nothing,
     postgres_rollback_leaves_nothing
+);
+
+/// Re-importing a dataset row updates the fields it carries but keeps the external ids
+/// and sources analysts attached since (by hand, or by merging a duplicate into it).
+async fn reimport_keeps_what_analysts_added(s: &dyn Store) {
+    let b = batch(1101, "ged.csv", t0());
+    let mut session = s.begin_import(&b).await.unwrap();
+    session
+        .upsert_chunk(vec![imported(21, "ged:21", 3)])
+        .await
+        .unwrap();
+    session.commit(&b).await.unwrap();
+    // An analyst attaches an ACLED id and a second source.
+    let mut e = s.get_event(id(21)).await.unwrap().unwrap();
+    e.external_ids.push(ExternalId("acled:TST21".into()));
+    let extra = veille_model::Source {
+        publisher: "OCHA sitrep".into(),
+        url: None,
+        date: None,
+        headline: None,
+        reliability: veille_model::Reliability::B,
+        credibility: veille_model::Credibility::ProbablyTrue,
+    };
+    e.sources.push(extra.clone());
+    s.update_event(&e, "analyst", Some("same incident in ACLED"))
+        .await
+        .unwrap();
+    // The dataset is re-imported with a corrected death toll.
+    let b2 = batch(1102, "ged-v2.csv", t0());
+    let mut session = s.begin_import(&b2).await.unwrap();
+    let out = session
+        .upsert_chunk(vec![imported(99, "ged:21", 5)])
+        .await
+        .unwrap();
+    session.commit(&b2).await.unwrap();
+    assert_eq!(out, vec![UpsertOutcome::Updated(id(21))]);
+    let after = s.get_event(id(21)).await.unwrap().unwrap();
+    assert_eq!(after.killed_best(), 5, "the row's new value is taken");
+    assert!(after
+        .external_ids
+        .contains(&ExternalId("acled:TST21".into())));
+    assert!(after.sources.contains(&extra), "{:?}", after.sources);
+    assert_eq!(
+        s.find_by_external_id("acled:TST21").await.unwrap(),
+        Some(id(21))
+    );
+    // Re-importing the same row again changes nothing.
+    let b3 = batch(1103, "ged-v2.csv", t0());
+    let mut session = s.begin_import(&b3).await.unwrap();
+    let out = session
+        .upsert_chunk(vec![imported(98, "ged:21", 5)])
+        .await
+        .unwrap();
+    session.commit(&b3).await.unwrap();
+    assert_eq!(out, vec![UpsertOutcome::Unchanged(id(21))]);
+}
+both!(
+    reimport_keeps_what_analysts_added,
+    sqlite_reimport_keeps_what_analysts_added,
+    postgres_reimport_keeps_what_analysts_added
 );
 
 async fn stats(s: &dyn Store) {
