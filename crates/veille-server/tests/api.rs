@@ -165,6 +165,18 @@ async fn get(s: &Server, b: &Browser, path: &str) -> Response {
         .unwrap()
 }
 
+/// A JSON POST from the logged-in browser, with its CSRF token.
+async fn post_json(s: &Server, b: &Browser, path: &str, body: &Value) -> Response {
+    client()
+        .post(s.url(path))
+        .header(COOKIE, &b.cookie)
+        .header("x-csrf-token", &b.csrf)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn error_code(r: Response) -> (StatusCode, String) {
     let st = r.status();
     let v: Value = r.json().await.unwrap_or(Value::Null);
@@ -431,42 +443,33 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         error_code(forged).await,
         (StatusCode::FORBIDDEN, "csrf_failed".into())
     );
-    let ok = client()
-        .post(s.url("/api/events"))
-        .header(COOKIE, &b.cookie)
-        .header("x-csrf-token", &b.csrf)
-        .json(&ev)
-        .send()
-        .await
-        .unwrap();
+    let ok = post_json(s, &b, "/api/events", &ev).await;
     assert_eq!(ok.status(), StatusCode::CREATED);
     let created: Value = ok.json().await.unwrap();
     assert_eq!(created["audit"]["created_by"], "admin");
 
     // Retract needs a reason.
     let id = created["id"].as_str().unwrap().to_string();
-    let r = client()
-        .post(s.url(&format!("/api/events/{id}/retract")))
-        .header(COOKIE, &b.cookie)
-        .header("x-csrf-token", &b.csrf)
-        .json(&json!({"reason": "  "}))
-        .send()
-        .await
-        .unwrap();
+    let r = post_json(
+        s,
+        &b,
+        &format!("/api/events/{id}/retract"),
+        &json!({"reason": "  "}),
+    )
+    .await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
     );
 
     // A scoped token: reads, may not write, needs no CSRF.
-    let t = client()
-        .post(s.url("/api/tokens"))
-        .header(COOKIE, &b.cookie)
-        .header("x-csrf-token", &b.csrf)
-        .json(&json!({"username": "ana", "name": "script", "scopes": ["events:read"]}))
-        .send()
-        .await
-        .unwrap();
+    let t = post_json(
+        s,
+        &b,
+        "/api/tokens",
+        &json!({"username": "ana", "name": "script", "scopes": ["events:read"]}),
+    )
+    .await;
     assert_eq!(t.status(), StatusCode::CREATED);
     let token = t.json::<Value>().await.unwrap()["token"]
         .as_str()
@@ -514,14 +517,13 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         error_code(bad).await,
         (StatusCode::UNAUTHORIZED, "unauthorized".into())
     );
-    let unknown_scope = client()
-        .post(s.url("/api/tokens"))
-        .header(COOKIE, &b.cookie)
-        .header("x-csrf-token", &b.csrf)
-        .json(&json!({"username": "ana", "name": "s", "scopes": ["root"]}))
-        .send()
-        .await
-        .unwrap();
+    let unknown_scope = post_json(
+        s,
+        &b,
+        "/api/tokens",
+        &json!({"username": "ana", "name": "s", "scopes": ["root"]}),
+    )
+    .await;
     assert_eq!(
         error_code(unknown_scope).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())

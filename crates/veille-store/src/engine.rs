@@ -664,6 +664,21 @@ macro_rules! impl_store {
             }
         }
 
+        /// On PostgreSQL, locks `table` against concurrent writers for the rest of the
+        /// transaction, so that numbers read as MAX()+1 stay 1, 2, 3… (SQLite's write
+        /// transactions are already exclusive). `table` is a constant of this file.
+        async fn lock_for_numbering(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            table: &'static str,
+        ) -> Result<()> {
+            if $backend == Backend::Postgres {
+                sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        }
+
         /// An `update` revision by an analyst (no import batch).
         fn update_revision(
             event_id: Uuid,
@@ -944,12 +959,8 @@ macro_rules! impl_store {
                 let text = serde_json::to_string(payload)
                     .map_err(|e| corrupt(&id.to_string(), e.to_string()))?;
                 let mut tx = self.begin_write().await?;
-                if $backend == Backend::Postgres {
-                    // Serialise appenders so that seq stays 1, 2, 3… per kind.
-                    sqlx::query("LOCK TABLE reference_edits IN SHARE ROW EXCLUSIVE MODE")
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                // Serialise appenders so that seq stays 1, 2, 3… per kind.
+                lock_for_numbering(&mut tx, "reference_edits").await?;
                 let row = sqlx::query(
                     "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM reference_edits WHERE kind = $1",
                 )
@@ -1059,12 +1070,8 @@ macro_rules! impl_store {
             ) -> Result<Option<$crate::ProtectionRecord>> {
                 let text = serde_json::to_string(doc).map_err(|e| corrupt(key, e.to_string()))?;
                 let mut tx = self.begin_write().await?;
-                if $backend == Backend::Postgres {
-                    // Serialise writers so that versions stay 1, 2, 3… per record.
-                    sqlx::query("LOCK TABLE protection_records IN SHARE ROW EXCLUSIVE MODE")
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                // Serialise writers so that versions stay 1, 2, 3… per record.
+                lock_for_numbering(&mut tx, "protection_records").await?;
                 let row = sqlx::query(
                     "SELECT doc, version FROM protection_records WHERE kind = $1 AND record_key = $2",
                 )
