@@ -331,7 +331,7 @@ async fn import_one(a: &ImportOne) -> Result<Measurement> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
             }
-            let store = veille_store::open(&db.display().to_string()).await?;
+            let store = crate::open_store(&db.display().to_string()).await?;
             let t = Instant::now();
             let report =
                 veille_ingest::import_file(store.as_ref(), &a.file, &opts, &mut |_| {}).await?;

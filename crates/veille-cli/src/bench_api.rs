@@ -225,7 +225,7 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
     let mut all = Vec::new();
     let db = a.workdir.join(format!("api-{}.db", a.events));
     let fresh = !db.exists();
-    let (store, auth_store) = veille_store::open_with_auth(&db.display().to_string()).await?;
+    let (store, auth_store) = crate::open_store_with_auth(&db.display().to_string()).await?;
     if fresh {
         eprintln!("SQLite: filling {}", db.display());
         fill(store.as_ref(), &csv).await?;

@@ -405,7 +405,7 @@ pub async fn bench(a: DedupBench, global: &Global) -> Result<()> {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
         eprintln!("importing {} (once) → {}", csv.display(), db.display());
-        let store = veille_store::open(&db.display().to_string()).await?;
+        let store = crate::open_store(&db.display().to_string()).await?;
         let opts = veille_ingest::ImportOptions {
             format: Some(veille_ingest::ImportFormat::Ged),
             by: "bench".into(),
@@ -421,7 +421,7 @@ pub async fn bench(a: DedupBench, global: &Global) -> Result<()> {
         );
         std::fs::write(&done, r.batch.rows_created.to_string())?;
     }
-    let store = veille_store::open(&db.display().to_string()).await?;
+    let store = crate::open_store(&db.display().to_string()).await?;
     let (mut loads, mut clusters, mut totals) = (Vec::new(), Vec::new(), Vec::new());
     let (mut cpu_loads, mut cpu_clusters) = (Vec::new(), Vec::new());
     let mut last: Option<ScanReport> = None;

@@ -63,7 +63,7 @@ pub async fn run(args: DemoArgs, global: &Global) -> Result<()> {
         }
     }
     let db = args.out.display().to_string();
-    let store = veille_store::open(&db).await?;
+    let store = crate::open_store(&db).await?;
     println!("veille demo — building {db} (SQLite) from real UCDP GED rows for Mali\n");
 
     let dir = std::env::temp_dir().join(format!("veille-demo-{}", std::process::id()));
@@ -166,7 +166,7 @@ pub async fn run(args: DemoArgs, global: &Global) -> Result<()> {
 
 /// `veille demo --serve`: an admin account with a one-time password, then the server.
 async fn serve_demo(db: &str, addr: &str, global: &Global) -> Result<()> {
-    let (_, auth) = veille_store::open_with_auth(db).await?;
+    let (_, auth) = crate::open_store_with_auth(db).await?;
     let password = veille_server::auth::random_secret()[..20].to_string();
     let hash = veille_server::auth::hash_password(&password)?;
     auth.create_user(

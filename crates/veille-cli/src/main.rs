@@ -15,6 +15,7 @@ mod output;
 mod place;
 mod report;
 mod review;
+mod rollup;
 mod serve;
 mod synth;
 mod warn;
@@ -100,6 +101,9 @@ enum Command {
     Unmerge(dedup::UnmergeArgs),
     /// Extract draft events (with evidence) from report text; --evaluate scores a gold file.
     Extract(extract::ExtractArgs),
+    /// The persisted rollups: status, or a full rebuild from the events.
+    #[command(subcommand)]
+    Rollup(rollup::RollupCommand),
 }
 
 /// Options every subcommand may read.
@@ -116,7 +120,7 @@ pub struct Global {
 impl Global {
     /// Opens (and migrates) the store.
     pub async fn store(&self) -> Result<std::sync::Arc<dyn veille_store::Store>> {
-        Ok(veille_store::open(&self.database).await?)
+        open_store(&self.database).await
     }
 
     /// The store, if there is one to read: a PostgreSQL URL, or a SQLite file that
@@ -132,6 +136,24 @@ impl Global {
         }
         Ok(Some(self.store().await?))
     }
+}
+
+/// Opens (and migrates) a store with veille's rollup contributor attached, so that its
+/// event writes keep the persisted rollups current. Every command opens stores here.
+pub async fn open_store(url: &str) -> Result<std::sync::Arc<dyn veille_store::Store>> {
+    Ok(open_store_with_auth(url).await?.0)
+}
+
+/// [`open_store`] with the user and session side, for the server.
+pub async fn open_store_with_auth(
+    url: &str,
+) -> Result<(
+    std::sync::Arc<dyn veille_store::Store>,
+    std::sync::Arc<dyn veille_store::AuthStore>,
+)> {
+    let (store, auth) = veille_store::open_with_auth(url).await?;
+    rollup::attach(store.as_ref()).await?;
+    Ok((store, auth))
 }
 
 /// `veille list | head` closes the pipe early: exit quietly, as Unix tools do, instead
@@ -196,6 +218,7 @@ fn main() -> std::process::ExitCode {
             Command::Merge(a) => dedup::merge(a, &global).await,
             Command::Unmerge(a) => dedup::unmerge(a, &global).await,
             Command::Extract(a) => extract::run(a, &global).await,
+            Command::Rollup(c) => rollup::run(c, &global).await,
         }
     });
     match result {

@@ -21,7 +21,7 @@ pub struct ServeArgs {
 
 /// Runs the server until Ctrl-C or SIGTERM; in-flight requests finish first.
 pub async fn serve(args: ServeArgs, global: &Global) -> Result<()> {
-    let (store, auth) = veille_store::open_with_auth(&global.database).await?;
+    let (store, auth) = crate::open_store_with_auth(&global.database).await?;
     let config = Config {
         secure_cookies: !args.insecure_cookies,
         ..Config::default()
@@ -140,7 +140,7 @@ fn read_password() -> Result<String> {
 
 /// Runs one `veille user` subcommand.
 pub async fn user(cmd: UserCommand, global: &Global) -> Result<()> {
-    let (_, store) = veille_store::open_with_auth(&global.database).await?;
+    let (_, store) = crate::open_store_with_auth(&global.database).await?;
     let by = global.user.as_str();
     match cmd {
         UserCommand::Add {

@@ -9,6 +9,8 @@
 //! - [`rollup`]: counts and casualties per admin unit × day/week/month × event type ×
 //!   POC category × perpetrator class × victim category, updated incrementally
 //!   (apply/unapply) or rebuilt in full with identical numbers.
+//! - [`persist`]: the persisted rollups' contributor ([`persist::PocRollups`]): what each
+//!   event contributes to the store's rollup tables, and [`rollup::Rollup::from_cells`].
 //! - [`assess`]: the likelihood model (recency-weighted empirical-Bayes Poisson rate with
 //!   a spatial lag) and the per-area threat assessment (likelihood, impact, risk cell,
 //!   trend with a significance flag, explicit "no data").
@@ -24,6 +26,7 @@
 pub mod assess;
 pub mod backtest;
 pub mod category;
+pub mod persist;
 pub mod response;
 pub mod rollup;
 pub mod rules;

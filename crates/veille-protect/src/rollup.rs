@@ -160,17 +160,126 @@ pub fn civilian_harm(e: &Event) -> i64 {
     killed + part(&c.injured) + part(&c.abducted)
 }
 
-/// What one event contributes, remembered so it can be taken back exactly.
+/// What one event contributes, remembered so it can be taken back exactly. The
+/// persisted rollups store it as the event's *facts* (see [`crate::persist`]).
 #[derive(Debug, Clone, PartialEq)]
-struct Contribution {
-    date: NaiveDate,
-    units: Vec<u32>,
-    event_type: EventType,
-    pocs: Vec<PocCode>,
-    perps: Vec<PerpClass>,
-    victims: Vec<VictimCategory>,
-    tally: Tally,
-    point: Option<(f64, f64)>,
+pub(crate) struct Contribution {
+    pub(crate) date: NaiveDate,
+    pub(crate) units: Vec<Unit>,
+    pub(crate) event_type: EventType,
+    pub(crate) pocs: Vec<PocCode>,
+    pub(crate) perps: Vec<PerpClass>,
+    pub(crate) victims: Vec<VictimCategory>,
+    pub(crate) tally: Tally,
+    /// Latitude and longitude in micro-degrees (integers, so sums are exact).
+    pub(crate) point_e6: Option<(i64, i64)>,
+}
+
+/// One cell an event adds to: the index of its unit in [`Contribution::units`], the
+/// grain, the period start and the three facets.
+pub(crate) type Address = (
+    usize,
+    Grain,
+    NaiveDate,
+    Facet<PocCode>,
+    Facet<PerpClass>,
+    Facet<VictimCategory>,
+);
+
+/// Every cell a contribution adds to. The day grain keeps event type × POC category
+/// only; week and month keep the full cube. Used by the in-memory and the persisted
+/// rollups alike, so both count the same way.
+pub(crate) fn addresses(c: &Contribution) -> Vec<Address> {
+    let mut pocs = vec![Facet::All];
+    if c.pocs.is_empty() {
+        pocs.push(Facet::Nil);
+    }
+    pocs.extend(c.pocs.iter().map(|p| Facet::Is(*p)));
+    let mut perps = vec![Facet::All];
+    perps.extend(c.perps.iter().map(|p| Facet::Is(*p)));
+    let mut victims = vec![Facet::All];
+    if c.victims.is_empty() {
+        victims.push(Facet::Nil);
+    }
+    victims.extend(c.victims.iter().map(|v| Facet::Is(*v)));
+    let mut out = Vec::new();
+    for unit in 0..c.units.len() {
+        for grain in [Grain::Day, Grain::Week, Grain::Month] {
+            let period = grain.period_start(c.date);
+            let full = grain != Grain::Day;
+            for &poc in &pocs {
+                for &perp in &perps {
+                    if !full && perp != Facet::All {
+                        continue;
+                    }
+                    for &victim in &victims {
+                        if !full && victim != Facet::All {
+                            continue;
+                        }
+                        out.push((unit, grain, period, poc, perp, victim));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What `e` contributes under `rules`, the registry and an analyst's category override.
+pub(crate) fn contribution(
+    e: &Event,
+    rules: &RuleSet,
+    reg: Option<&Registry>,
+    overridden: Option<&[PocCode]>,
+) -> Contribution {
+    let loc = &e.location;
+    let mut units = Vec::with_capacity(3);
+    if let Some(a1) = &loc.admin1 {
+        let a1n = a1.name.clone();
+        if let Some(a2) = &loc.admin2 {
+            units.push(Unit::Admin2(a1n.clone(), a2.name.clone()));
+        }
+        units.push(Unit::Admin1(a1n));
+    }
+    if let Some(g) = loc.priogrid_gid {
+        units.push(Unit::Gid(g));
+    }
+    let mut cat = rules.categorise(e, reg);
+    if let Some(codes) = overridden {
+        cat = cat.overridden(codes);
+    }
+    let mut pocs: Vec<PocCode> = cat.codes();
+    for m in cat.main_categories() {
+        if !pocs.contains(&m) {
+            pocs.push(m);
+        }
+    }
+    pocs.sort();
+    let c = &e.casualties;
+    let victims: Vec<VictimCategory> = VictimCategory::ALL
+        .iter()
+        .copied()
+        .filter(|v| c.killed.best_of(*v) + c.injured.best_of(*v) + c.abducted.best_of(*v) > 0)
+        .collect();
+    let tally = Tally {
+        events: 1,
+        killed: i64::from(c.killed.best()),
+        civilians_killed: i64::from(c.killed.best_of(VictimCategory::Civilians)),
+        injured: i64::from(c.injured.best()),
+        abducted: i64::from(c.abducted.best()),
+        civilian_harm: civilian_harm(e),
+    };
+    let e6 = |x: f64| (x * 1e6).round() as i64;
+    Contribution {
+        date: e.date_start,
+        units,
+        event_type: e.event_type,
+        pocs,
+        perps: perpetrator_classes(e, reg),
+        victims,
+        tally,
+        point_e6: loc.latitude.zip(loc.longitude).map(|(a, b)| (e6(a), e6(b))),
+    }
 }
 
 /// The rollup cube, in memory.
@@ -180,7 +289,8 @@ pub struct Rollup {
     units: Vec<Unit>,
     unit_ids: HashMap<Unit, u32>,
     applied: HashMap<Uuid, Contribution>,
-    coords: HashMap<u32, (f64, f64, i64)>,
+    /// Per unit: sums of latitude and longitude (micro-degrees) and located events.
+    coords: HashMap<u32, (i64, i64, i64)>,
     overrides: HashMap<Uuid, Vec<PocCode>>,
 }
 
@@ -224,7 +334,7 @@ impl Rollup {
         r
     }
 
-    fn intern(&mut self, u: Unit) -> u32 {
+    pub(crate) fn intern(&mut self, u: Unit) -> u32 {
         if let Some(id) = self.unit_ids.get(&u) {
             return *id;
         }
@@ -258,7 +368,7 @@ impl Rollup {
         self.coords
             .get(&unit)
             .filter(|c| c.2 > 0)
-            .map(|c| (c.0 / c.2 as f64, c.1 / c.2 as f64))
+            .map(|c| (c.0 as f64 / 1e6 / c.2 as f64, c.1 as f64 / 1e6 / c.2 as f64))
     }
 
     /// Number of non-empty cells.
@@ -291,107 +401,42 @@ impl Rollup {
         self.cells.iter()
     }
 
-    fn contribution(&mut self, e: &Event, rules: &RuleSet, reg: Option<&Registry>) -> Contribution {
-        let loc = &e.location;
-        let mut units = Vec::with_capacity(3);
-        if let Some(a1) = &loc.admin1 {
-            let a1n = a1.name.clone();
-            if let Some(a2) = &loc.admin2 {
-                units.push(self.intern(Unit::Admin2(a1n.clone(), a2.name.clone())));
-            }
-            units.push(self.intern(Unit::Admin1(a1n)));
-        }
-        if let Some(g) = loc.priogrid_gid {
-            units.push(self.intern(Unit::Gid(g)));
-        }
-        let mut cat = rules.categorise(e, reg);
-        if let Some(codes) = self.overrides.get(&e.id) {
-            cat = cat.overridden(codes);
-        }
-        let mut pocs: Vec<PocCode> = cat.codes();
-        for m in cat.main_categories() {
-            if !pocs.contains(&m) {
-                pocs.push(m);
+    fn add(&mut self, c: &Contribution, sign: i64) {
+        let ids: Vec<u32> = c.units.iter().map(|u| self.intern(u.clone())).collect();
+        if let Some((lat, lon)) = c.point_e6 {
+            for &unit in &ids {
+                let e = self.coords.entry(unit).or_default();
+                e.0 += sign * lat;
+                e.1 += sign * lon;
+                e.2 += sign;
             }
         }
-        pocs.sort();
-        let c = &e.casualties;
-        let victims: Vec<VictimCategory> = VictimCategory::ALL
-            .iter()
-            .copied()
-            .filter(|v| c.killed.best_of(*v) + c.injured.best_of(*v) + c.abducted.best_of(*v) > 0)
-            .collect();
-        let tally = Tally {
-            events: 1,
-            killed: i64::from(c.killed.best()),
-            civilians_killed: i64::from(c.killed.best_of(VictimCategory::Civilians)),
-            injured: i64::from(c.injured.best()),
-            abducted: i64::from(c.abducted.best()),
-            civilian_harm: civilian_harm(e),
-        };
-        Contribution {
-            date: e.date_start,
-            units,
-            event_type: e.event_type,
-            pocs,
-            perps: perpetrator_classes(e, reg),
-            victims,
-            tally,
-            point: loc.latitude.zip(loc.longitude),
+        for (u, grain, period, poc, perp, victim) in addresses(c) {
+            let key = Key {
+                unit: ids[u],
+                grain,
+                period,
+                event_type: c.event_type,
+                poc,
+                perp,
+                victim,
+            };
+            self.add_cell(key, &c.tally, sign);
         }
     }
 
-    fn add(&mut self, c: &Contribution, sign: i64) {
-        let mut pocs = vec![Facet::All];
-        if c.pocs.is_empty() {
-            pocs.push(Facet::Nil);
-        }
-        pocs.extend(c.pocs.iter().map(|p| Facet::Is(*p)));
-        let mut perps = vec![Facet::All];
-        perps.extend(c.perps.iter().map(|p| Facet::Is(*p)));
-        let mut victims = vec![Facet::All];
-        if c.victims.is_empty() {
-            victims.push(Facet::Nil);
-        }
-        victims.extend(c.victims.iter().map(|v| Facet::Is(*v)));
-        for &unit in &c.units {
-            if let Some((lat, lon)) = c.point {
-                let s = sign as f64;
-                let e = self.coords.entry(unit).or_default();
-                e.0 += s * lat;
-                e.1 += s * lon;
-                e.2 += sign;
-            }
-            for grain in [Grain::Day, Grain::Week, Grain::Month] {
-                let period = grain.period_start(c.date);
-                let full = grain != Grain::Day;
-                for &poc in &pocs {
-                    for &perp in &perps {
-                        if !full && perp != Facet::All {
-                            continue;
-                        }
-                        for &victim in &victims {
-                            if !full && victim != Facet::All {
-                                continue;
-                            }
-                            let key = Key {
-                                unit,
-                                grain,
-                                period,
-                                event_type: c.event_type,
-                                poc,
-                                perp,
-                                victim,
-                            };
-                            let cell = self.cells.entry(key).or_default();
-                            cell.add(&c.tally, sign);
-                            if cell.is_zero() {
-                                self.cells.remove(&key);
-                            }
-                        }
-                    }
-                }
-            }
+    pub(crate) fn add_centroid(&mut self, unit: u32, lat_e6: i64, lon_e6: i64, n: i64) {
+        let e = self.coords.entry(unit).or_default();
+        e.0 += lat_e6;
+        e.1 += lon_e6;
+        e.2 += n;
+    }
+
+    pub(crate) fn add_cell(&mut self, key: Key, tally: &Tally, sign: i64) {
+        let cell = self.cells.entry(key).or_default();
+        cell.add(tally, sign);
+        if cell.is_zero() {
+            self.cells.remove(&key);
         }
     }
 
@@ -403,7 +448,7 @@ impl Rollup {
         if e.is_retracted() {
             return;
         }
-        let c = self.contribution(e, rules, reg);
+        let c = contribution(e, rules, reg, self.overrides.get(&e.id).map(Vec::as_slice));
         self.add(&c, 1);
         self.applied.insert(e.id, c);
     }

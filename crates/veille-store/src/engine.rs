@@ -708,6 +708,183 @@ macro_rules! impl_store {
             }
         }
 
+        // ---- persisted rollups (see crate::rollup) ----------------------------------
+
+        /// The `rollup_state` row: fingerprint, stale flag, last rebuild time.
+        async fn rollup_state(conn: &mut Conn) -> Result<(Option<String>, bool, Option<String>)> {
+            let row = sqlx::query("SELECT fingerprint, stale, rebuilt_at FROM rollup_state WHERE id = 1")
+                .fetch_optional(&mut *conn)
+                .await?;
+            match row {
+                Some(r) => Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? != 0, r.try_get(2)?)),
+                None => Err(corrupt("rollup_state", "the state row is missing")),
+            }
+        }
+
+        async fn mark_rollups_stale(conn: &mut Conn) -> Result<()> {
+            sqlx::query("UPDATE rollup_state SET stale = 1 WHERE id = 1 AND stale = 0")
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// Adds `delta` to `rollup_cells` in multi-row upserts, in key order (so that
+        /// concurrent PostgreSQL writers lock cells in the same order).
+        async fn apply_rollup_delta(conn: &mut Conn, delta: $crate::rollup::Delta) -> Result<()> {
+            use $crate::rollup::{cell_args, CELL_COLUMNS, CELL_NCOLS, CELL_UPSERT};
+            let mut rows: Vec<_> = delta.into_iter().filter(|(_, t)| !t.is_zero()).collect();
+            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let per = (MAX_PARAMS / CELL_NCOLS).min(1000).max(1);
+            for chunk in rows.chunks(per) {
+                let sql = format!(
+                    "INSERT INTO rollup_cells ({CELL_COLUMNS}) VALUES {}{CELL_UPSERT}",
+                    $crate::common::values_sql(PH, chunk.len(), CELL_NCOLS)
+                );
+                let mut args = Vec::with_capacity(chunk.len() * CELL_NCOLS);
+                for ((key, sens), t) in chunk {
+                    args.extend(cell_args(key, sens, t));
+                }
+                bind_args(sqlx::query(&sql), args).execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// Writes (upserts) or deletes `rollup_facts` rows.
+        async fn write_rollup_facts(
+            conn: &mut Conn,
+            put: Vec<(String, String, String)>,
+            drop: Vec<String>,
+        ) -> Result<()> {
+            for chunk in drop.chunks(MAX_PARAMS.min(10_000)) {
+                let sql = format!(
+                    "DELETE FROM rollup_facts WHERE event_id IN ({})",
+                    list_sql(PH, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id.clone());
+                }
+                q.execute(&mut *conn).await?;
+            }
+            let per = (MAX_PARAMS / 3).min(1000).max(1);
+            for chunk in put.chunks(per) {
+                let sql = format!(
+                    "INSERT INTO rollup_facts (event_id, sensitivity, facts) VALUES {} \
+                     ON CONFLICT (event_id) DO UPDATE SET sensitivity = excluded.sensitivity, \
+                     facts = excluded.facts",
+                    $crate::common::values_sql(PH, chunk.len(), 3)
+                );
+                let mut q = sqlx::query(&sql);
+                for (id, sens, facts) in chunk {
+                    q = q.bind(id.clone()).bind(sens.clone()).bind(facts.clone());
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// Brings the persisted rollups in line with events just written in `conn`'s
+        /// transaction. `items` pairs each event id with the event as it now stands, or
+        /// `None` when it no longer counts whatever its document says. Events merged into
+        /// another are not counted; an event's category override is read here.
+        async fn sync_rollups(
+            conn: &mut Conn,
+            contributor: Option<&dyn $crate::rollup::RollupContributor>,
+            items: &[(Uuid, Option<&Event>)],
+        ) -> Result<()> {
+            if items.is_empty() {
+                return Ok(());
+            }
+            let (fingerprint, stale, _) = rollup_state(conn).await?;
+            let Some(c) = contributor else {
+                if !stale {
+                    mark_rollups_stale(conn).await?;
+                }
+                return Ok(());
+            };
+            if stale {
+                return Ok(());
+            }
+            let mine = c.fingerprint();
+            match fingerprint {
+                Some(f) if f != mine => {
+                    mark_rollups_stale(conn).await?;
+                    return Ok(());
+                }
+                Some(_) => {}
+                None => {
+                    sqlx::query("UPDATE rollup_state SET fingerprint = $1 WHERE id = 1")
+                        .bind(&mine)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+            let mut old: HashMap<String, (String, String)> = HashMap::new();
+            let mut merged: std::collections::HashSet<String> = Default::default();
+            let mut overrides: HashMap<String, serde_json::Value> = HashMap::new();
+            let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+            for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
+                let sql = format!(
+                    "SELECT e.id, e.merged_into, f.sensitivity, f.facts, p.doc FROM events e \
+                     LEFT JOIN rollup_facts f ON f.event_id = e.id \
+                     LEFT JOIN protection_records p ON p.kind = '{}' AND p.record_key = e.id \
+                     WHERE e.id IN ({})",
+                    $crate::rollup::CATEGORY_OVERRIDE_KIND,
+                    list_sql(PH, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id.clone());
+                }
+                for row in q.fetch_all(&mut *conn).await? {
+                    let id: String = row.try_get(0)?;
+                    if row.try_get::<Option<String>, _>(1)?.is_some() {
+                        merged.insert(id.clone());
+                    }
+                    let sens: Option<String> = row.try_get(2)?;
+                    let facts: Option<String> = row.try_get(3)?;
+                    if let (Some(s), Some(f)) = (sens, facts) {
+                        old.insert(id.clone(), (s, f));
+                    }
+                    if let Some(doc) = row.try_get::<Option<String>, _>(4)? {
+                        let v = serde_json::from_str(&doc).map_err(|e| corrupt(&id, e.to_string()))?;
+                        overrides.insert(id, v);
+                    }
+                }
+            }
+            let mut delta = $crate::rollup::Delta::new();
+            let (mut put, mut drop) = (Vec::new(), Vec::new());
+            for (id, event) in items {
+                let key = id.to_string();
+                let new = match event {
+                    Some(e) if !merged.contains(&key) => c
+                        .facts(e, overrides.get(&key))
+                        .map(|f| (e.sensitivity.code().to_string(), f)),
+                    _ => None,
+                };
+                let was = old.remove(&key);
+                if was == new {
+                    continue;
+                }
+                if let Some((s, f)) = &was {
+                    $crate::rollup::add_cells(&mut delta, c, &key, s, f, -1)?;
+                }
+                match new {
+                    Some((s, f)) => {
+                        $crate::rollup::add_cells(&mut delta, c, &key, &s, &f, 1)?;
+                        put.push((key, s, f));
+                    }
+                    None => {
+                        if was.is_some() {
+                            drop.push(key);
+                        }
+                    }
+                }
+            }
+            write_rollup_facts(conn, put, drop).await?;
+            apply_rollup_delta(conn, delta).await
+        }
+
         #[async_trait]
         impl Store for $store {
             fn backend(&self) -> Backend {
@@ -723,6 +900,8 @@ macro_rules! impl_store {
                 validate(event)?;
                 let mut tx = self.begin_write().await?;
                 let rev = insert_created(&mut tx, event, by, reason).await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(event.id, Some(event))]).await?;
                 tx.commit().await?;
                 Ok(rev)
             }
@@ -756,6 +935,8 @@ macro_rules! impl_store {
                 }
                 let rev = update_revision(event.id, current.last_seq + 1, by, at, reason.map(str::to_string), changes);
                 insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(event.id, Some(&new))]).await?;
                 tx.commit().await?;
                 Ok(Some(rev))
             }
@@ -785,6 +966,8 @@ macro_rules! impl_store {
                     changes,
                 };
                 insert_revisions(&mut tx, std::slice::from_ref(&rev)).await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(id, Some(&new))]).await?;
                 tx.commit().await?;
                 Ok(rev)
             }
@@ -929,6 +1112,7 @@ macro_rules! impl_store {
                     tx,
                     batch: batch.clone(),
                     at: now(),
+                    rollups: self.rollups.get(),
                 }))
             }
 
@@ -1120,6 +1304,15 @@ macro_rules! impl_store {
                 .bind(reason)
                 .execute(&mut *tx)
                 .await?;
+                if kind == $crate::rollup::CATEGORY_OVERRIDE_KIND {
+                    // The event is counted under its new categories from now on.
+                    if let Ok(id) = Uuid::parse_str(key) {
+                        if let Some(l) = load_events(&mut tx, &[id]).await?.remove(&id) {
+                            let c = self.rollups.get();
+                            sync_rollups(&mut tx, c.as_deref(), &[(id, Some(&l.event))]).await?;
+                        }
+                    }
+                }
                 tx.commit().await?;
                 Ok(Some($crate::ProtectionRecord {
                     kind: kind.to_string(),
@@ -1259,6 +1452,8 @@ macro_rules! impl_store {
                 };
                 decide_draft(&mut tx, id, $crate::DraftStatus::Accepted, Some(event.id), &rev)
                     .await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(event.id, Some(&event))]).await?;
                 tx.commit().await?;
                 Ok(event)
             }
@@ -1489,6 +1684,8 @@ macro_rules! impl_store {
                     update_revision(absorbed, a.last_seq + 1, by, at, Some(with_reason(format!("merged into event {survivor}"), reason)), vec![merged_change(None, Some(survivor))]),
                 ];
                 insert_revisions(&mut tx, &revs).await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(survivor, Some(&new)), (absorbed, None)]).await?;
                 tx.commit().await?;
                 Ok(record)
             }
@@ -1554,6 +1751,8 @@ macro_rules! impl_store {
                     update_revision(absorbed, a.last_seq + 1, by, at, Some(with_reason(format!("unmerged from event {survivor}"), reason)), vec![merged_change(Some(survivor), None)]),
                 ];
                 insert_revisions(&mut tx, &revs).await?;
+                let c = self.rollups.get();
+                sync_rollups(&mut tx, c.as_deref(), &[(survivor, Some(&restored)), (absorbed, Some(&a.event))]).await?;
                 tx.commit().await?;
                 let mut record = m.record;
                 record.undone_at = Some(at);
@@ -1575,6 +1774,155 @@ macro_rules! impl_store {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(|r| decode_merge(r).map(|m| m.record)).collect()
+            }
+
+            fn attach_rollups(&self, contributor: std::sync::Arc<dyn $crate::RollupContributor>) {
+                self.rollups.set(contributor);
+            }
+
+            async fn rollup_cells(
+                &self,
+                query: &$crate::RollupQuery,
+            ) -> Result<Vec<($crate::CellKey, $crate::CellTally)>> {
+                let mut conn = self.pool.acquire().await?;
+                let (fingerprint, stale, _) = rollup_state(&mut conn).await?;
+                if stale {
+                    return Err(StoreError::RollupsStale(
+                        "events were written under other POC rules, or without them".into(),
+                    ));
+                }
+                if let (Some(c), Some(f)) = (self.rollups.get(), fingerprint) {
+                    if c.fingerprint() != f {
+                        return Err(StoreError::RollupsStale(
+                            "they were built with other POC rules or actor classes".into(),
+                        ));
+                    }
+                }
+                let (conds, args) = $crate::rollup::query_conditions(query);
+                let sql = format!(
+                    "SELECT unit_kind, unit, grain, period, event_type, poc, perp, victim, \
+                     CAST(SUM(events) AS BIGINT), CAST(SUM(killed) AS BIGINT), \
+                     CAST(SUM(civilians_killed) AS BIGINT), CAST(SUM(injured) AS BIGINT), \
+                     CAST(SUM(abducted) AS BIGINT), CAST(SUM(civilian_harm) AS BIGINT), \
+                     CAST(SUM(lat_e6) AS BIGINT), CAST(SUM(lon_e6) AS BIGINT), \
+                     CAST(SUM(located) AS BIGINT) \
+                     FROM rollup_cells WHERE {conds} \
+                     GROUP BY unit_kind, unit, grain, period, event_type, poc, perp, victim \
+                     HAVING SUM(events) <> 0"
+                );
+                let rows = bind_args(sqlx::query(&sql), args).fetch_all(&mut *conn).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let period: String = r.try_get(3)?;
+                    let period = chrono::NaiveDate::parse_from_str(&period, "%Y-%m-%d")
+                        .map_err(|e| corrupt("rollup_cells", format!("period '{period}': {e}")))?;
+                    out.push((
+                        $crate::CellKey {
+                            unit_kind: r.try_get(0)?,
+                            unit: r.try_get(1)?,
+                            grain: r.try_get(2)?,
+                            period,
+                            event_type: r.try_get(4)?,
+                            poc: r.try_get(5)?,
+                            perp: r.try_get(6)?,
+                            victim: r.try_get(7)?,
+                        },
+                        $crate::CellTally {
+                            events: r.try_get(8)?,
+                            killed: r.try_get(9)?,
+                            civilians_killed: r.try_get(10)?,
+                            injured: r.try_get(11)?,
+                            abducted: r.try_get(12)?,
+                            civilian_harm: r.try_get(13)?,
+                            lat_e6: r.try_get(14)?,
+                            lon_e6: r.try_get(15)?,
+                            located: r.try_get(16)?,
+                        },
+                    ));
+                }
+                out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                Ok(out)
+            }
+
+            async fn rollup_status(&self) -> Result<$crate::RollupStatus> {
+                let mut conn = self.pool.acquire().await?;
+                let (fingerprint, stale, rebuilt_at) = rollup_state(&mut conn).await?;
+                let facts = count(&mut conn, "SELECT COUNT(*) FROM rollup_facts").await?;
+                let cells = count(&mut conn, "SELECT COUNT(*) FROM rollup_cells WHERE events <> 0").await?;
+                Ok($crate::RollupStatus {
+                    fingerprint,
+                    stale,
+                    rebuilt_at,
+                    events_counted: $crate::common::count_u64(facts),
+                    cells: $crate::common::count_u64(cells),
+                })
+            }
+
+            async fn rebuild_rollups(
+                &self,
+                progress: &(dyn Fn(u64) + Send + Sync),
+            ) -> Result<$crate::RebuildStats> {
+                let c = self.rollups.get().ok_or(StoreError::NoRollupContributor)?;
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM rollup_cells").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM rollup_facts").execute(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT e.id, e.doc, p.doc FROM events e \
+                     LEFT JOIN protection_records p ON p.kind = '{}' AND p.record_key = e.id \
+                     WHERE e.merged_into IS NULL AND e.verification <> '{RETRACTED}' AND e.id > $1 \
+                     ORDER BY e.id LIMIT 2000",
+                    $crate::rollup::CATEGORY_OVERRIDE_KIND
+                );
+                let mut stats = $crate::RebuildStats { events_read: 0, events_counted: 0, cells: 0 };
+                let mut delta = $crate::rollup::Delta::new();
+                let mut last = String::new();
+                loop {
+                    let rows = sqlx::query(&sql).bind(&last).fetch_all(&mut *tx).await?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    let mut put = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let id: String = row.try_get(0)?;
+                        let doc: String = row.try_get(1)?;
+                        let over: Option<String> = row.try_get(2)?;
+                        let event = parse_doc(&id, &doc)?;
+                        let over = match over {
+                            Some(o) => Some(
+                                serde_json::from_str::<serde_json::Value>(&o)
+                                    .map_err(|e| corrupt(&id, e.to_string()))?,
+                            ),
+                            None => None,
+                        };
+                        stats.events_read += 1;
+                        if let Some(f) = c.facts(&event, over.as_ref()) {
+                            let sens = event.sensitivity.code().to_string();
+                            $crate::rollup::add_cells(&mut delta, c.as_ref(), &id, &sens, &f, 1)?;
+                            put.push((id.clone(), sens, f));
+                            stats.events_counted += 1;
+                        }
+                        last = id;
+                    }
+                    write_rollup_facts(&mut tx, put, Vec::new()).await?;
+                    // Bound memory: flush the partial cube into the table now and then.
+                    if delta.len() > 250_000 {
+                        apply_rollup_delta(&mut tx, std::mem::take(&mut delta)).await?;
+                    }
+                    progress(stats.events_read);
+                }
+                apply_rollup_delta(&mut tx, delta).await?;
+                sqlx::query(
+                    "UPDATE rollup_state SET fingerprint = $1, stale = 0, rebuilt_at = $2 WHERE id = 1",
+                )
+                .bind(c.fingerprint())
+                .bind(fmt_ts(now()))
+                .execute(&mut *tx)
+                .await?;
+                stats.cells = $crate::common::count_u64(
+                    count(&mut tx, "SELECT COUNT(*) FROM rollup_cells WHERE events <> 0").await?,
+                );
+                tx.commit().await?;
+                Ok(stats)
             }
         }
 
@@ -1601,6 +1949,7 @@ macro_rules! impl_store {
             tx: sqlx::Transaction<'static, $db>,
             batch: ImportBatch,
             at: chrono::DateTime<chrono::Utc>,
+            rollups: Option<std::sync::Arc<dyn $crate::rollup::RollupContributor>>,
         }
 
         /// Where an event offered to a chunk went.
@@ -1793,6 +2142,12 @@ macro_rules! impl_store {
                     }
                 }
                 insert_revisions(&mut self.tx, &revisions).await?;
+                let items: Vec<(Uuid, Option<&Event>)> = new_events
+                    .iter()
+                    .chain(updated.iter())
+                    .map(|l| (l.event.id, Some(&l.event)))
+                    .collect();
+                sync_rollups(&mut self.tx, self.rollups.as_deref(), &items).await?;
                 Ok(outcomes)
             }
 

@@ -22,6 +22,7 @@ pub mod auth;
 mod common;
 mod engine;
 pub mod postgres;
+pub mod rollup;
 pub mod sqlite;
 
 pub use postgres::{PgImportSession, PgStore};
@@ -36,6 +37,7 @@ pub async fn open(url_or_path: &str) -> Result<Arc<dyn Store>> {
 }
 
 pub use auth::{ApiToken, AuthError, AuthStore, Session, User};
+pub use rollup::{CellKey, CellTally, RebuildStats, RollupContributor, RollupQuery, RollupStatus};
 
 /// Opens a store (see [`open`]) together with its user and session side, for the server.
 pub async fn open_with_auth(url_or_path: &str) -> Result<(Arc<dyn Store>, Arc<dyn AuthStore>)> {
@@ -137,6 +139,12 @@ pub enum StoreError {
         /// Where the survivor went.
         into: Uuid,
     },
+    /// The persisted rollups do not reflect every write.
+    #[error("rollups are out of date ({0}): run `veille rollup rebuild`")]
+    RollupsStale(String),
+    /// A rollup rebuild needs a contributor (the POC rules).
+    #[error("no rollup contributor is attached to this store: open it through veille (the POC rules) to rebuild rollups")]
+    NoRollupContributor,
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -691,4 +699,22 @@ pub trait Store: Send + Sync {
 
     /// Every merge touching `id` (as survivor or absorbed), oldest first.
     async fn merges_of(&self, id: Uuid) -> Result<Vec<MergeRecord>>;
+
+    /// Attaches the rollup contributor: from now on every event write maintains the
+    /// persisted rollups in the same transaction (see [`rollup`]).
+    fn attach_rollups(&self, contributor: Arc<dyn RollupContributor>);
+
+    /// Rollup cells matching `query`, summed over the sensitivities the query allows;
+    /// only non-empty cells. [`StoreError::RollupsStale`] when the cells cannot be
+    /// trusted.
+    async fn rollup_cells(&self, query: &RollupQuery) -> Result<Vec<(CellKey, CellTally)>>;
+
+    /// Whether the rollups are current, and how big they are.
+    async fn rollup_status(&self) -> Result<RollupStatus>;
+
+    /// Recomputes every rollup cell from the stored events with the attached
+    /// contributor, in one transaction. `progress` is called with the number of events
+    /// read so far.
+    async fn rebuild_rollups(&self, progress: &(dyn Fn(u64) + Send + Sync))
+        -> Result<RebuildStats>;
 }

@@ -10,6 +10,7 @@ pub struct PgStore {
     pool: sqlx::PgPool,
     /// The schema this store was confined to by [`PgStore::connect_in_schema`].
     schema: Option<String>,
+    rollups: crate::rollup::RollupSlot,
 }
 
 impl PgStore {
@@ -50,7 +51,11 @@ impl PgStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        let store = PgStore { pool, schema };
+        let store = PgStore {
+            pool,
+            schema,
+            rollups: Default::default(),
+        };
         store.backfill_event_actors().await?;
         Ok(store)
     }

@@ -10,6 +10,7 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
+    rollups: crate::rollup::RollupSlot,
 }
 
 impl SqliteStore {
@@ -31,7 +32,10 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let store = SqliteStore { pool };
+        let store = SqliteStore {
+            pool,
+            rollups: Default::default(),
+        };
         store.backfill_event_actors().await?;
         Ok(store)
     }
