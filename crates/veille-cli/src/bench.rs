@@ -25,6 +25,9 @@ pub enum BenchCommand {
     /// Rollup build, incremental rollup update and full-country threat assessment with N
     /// synthetic events loaded.
     Protect(crate::backtest::ProtectBench),
+    /// Persisted rollups with N synthetic events stored: incremental cost per event
+    /// written (against a peer without rollups), full-country assessment, full rebuild.
+    Rollup(crate::bench_rollup::RollupBench),
     /// Whole-database dedup over N synthetic events in SQLite (imported once).
     Dedup(crate::dedup::DedupBench),
     /// Report-text extraction throughput (reports/s on one thread) over a gold/dev set.
@@ -161,6 +164,7 @@ pub async fn run(cmd: BenchCommand, global: &Global) -> Result<()> {
         }
         BenchCommand::Api(a) => crate::bench_api::run(a, global).await,
         BenchCommand::Protect(a) => crate::backtest::bench(a).await,
+        BenchCommand::Rollup(a) => crate::bench_rollup::run(a).await,
         BenchCommand::Dedup(a) => crate::dedup::bench(a, global).await,
     }
 }

@@ -68,7 +68,8 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-async fn fill(store: &dyn veille_store::Store, csv: &std::path::Path) -> Result<()> {
+/// Imports the synthetic CSV into `store` (enriched), printing the time taken.
+pub async fn fill(store: &dyn veille_store::Store, csv: &std::path::Path) -> Result<()> {
     let opts = ImportOptions {
         by: "bench".into(),
         enricher: Some(veille_ingest::StandardEnricher::shipped()?),

@@ -6,6 +6,7 @@ mod assess;
 mod backtest;
 mod bench;
 mod bench_api;
+mod bench_rollup;
 mod dedup;
 mod demo;
 mod events;

@@ -2,9 +2,9 @@
 //! perpetrator class × victim category.
 //!
 //! - **Units**: admin1, admin2 (qualified by its admin1) and PRIO-GRID cell.
-//! - **Grains**: day, ISO week (keyed by its Monday) and month (keyed by its 1st). The day
-//!   grain keeps event type × POC category only (perpetrator and victim are "all"), which
-//!   keeps a million-event rollup in memory; week and month keep the full cube.
+//! - **Grains**: day, ISO week (keyed by its Monday) and month (keyed by its 1st). Regions
+//!   and cercles keep the full cube by month and event type × POC category by week and
+//!   day; PRIO-GRID cells keep event type × POC category by month (see [`addresses`]).
 //! - **Facets**: each multi-valued dimension (POC category, perpetrator class, victim
 //!   category) has an "all" cell next to its values, so a query that ignores it never
 //!   double-counts an event with two perpetrators or two victim categories. The POC
@@ -186,9 +186,12 @@ pub(crate) type Address = (
     Facet<VictimCategory>,
 );
 
-/// Every cell a contribution adds to. The day grain keeps event type × POC category
-/// only; week and month keep the full cube. Used by the in-memory and the persisted
-/// rollups alike, so both count the same way.
+/// Every cell a contribution adds to. Admin units (regions and cercles) get the full
+/// cube at the month grain and event type × POC category at the week and day grains;
+/// PRIO-GRID cells get event type × POC category at the month grain only. Sparse grains
+/// and units stay small this way (a million events make a few million cells, not tens of
+/// millions), and every reader asks only for what is kept. Used by the in-memory and the
+/// persisted rollups alike, so both count the same way.
 pub(crate) fn addresses(c: &Contribution) -> Vec<Address> {
     let mut pocs = vec![Facet::All];
     if c.pocs.is_empty() {
@@ -203,10 +206,14 @@ pub(crate) fn addresses(c: &Contribution) -> Vec<Address> {
     }
     victims.extend(c.victims.iter().map(|v| Facet::Is(*v)));
     let mut out = Vec::new();
-    for unit in 0..c.units.len() {
+    for (i, unit) in c.units.iter().enumerate() {
+        let grid = matches!(unit, Unit::Gid(_));
         for grain in [Grain::Day, Grain::Week, Grain::Month] {
+            if grid && grain != Grain::Month {
+                continue;
+            }
             let period = grain.period_start(c.date);
-            let full = grain != Grain::Day;
+            let full = grain == Grain::Month && !grid;
             for &poc in &pocs {
                 for &perp in &perps {
                     if !full && perp != Facet::All {
@@ -216,7 +223,7 @@ pub(crate) fn addresses(c: &Contribution) -> Vec<Address> {
                         if !full && victim != Facet::All {
                             continue;
                         }
-                        out.push((unit, grain, period, poc, perp, victim));
+                        out.push((i, grain, period, poc, perp, victim));
                     }
                 }
             }
