@@ -2,7 +2,7 @@
 //! document, SQL text builders (both dialects accept `$N` placeholders), filter
 //! translation, row decoding and stats assembly. Nothing here touches a connection.
 
-use crate::{ActorSpan, EventFilter, ReferenceEdit, Result, Stats, StoreError};
+use crate::{ActorSpan, Backend, EventFilter, ReferenceEdit, Result, Stats, StoreError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -280,6 +280,11 @@ pub(crate) fn now() -> DateTime<Utc> {
 }
 
 /// A `%needle%` LIKE pattern, lower-cased, with `\`, `%` and `_` escaped by `\`.
+/// An FTS5 phrase matching `needle` as a lower-cased substring (trigram tokenizer).
+pub(crate) fn fts_phrase(needle: &str) -> String {
+    format!("\"{}\"", needle.trim().to_lowercase().replace('"', "\"\""))
+}
+
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut s = String::with_capacity(needle.len() + 2);
     s.push('%');
@@ -294,7 +299,7 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 }
 
 /// The `WHERE …` clause (possibly empty) for a filter, pushing its arguments.
-pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
+pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>, backend: Backend) -> String {
     let mut conds: Vec<String> = Vec::new();
     let mut push = |cond: &str, a: Arg, args: &mut Vec<Arg>| {
         args.push(a);
@@ -323,11 +328,20 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
         );
     }
     if let Some(t) = &f.text {
-        push(
-            "search_text LIKE {} ESCAPE '\\'",
-            Arg::Text(like_pattern(t)),
-            args,
-        );
+        match backend {
+            // The trigram full-text index answers substrings of 3 characters or more.
+            Backend::Sqlite if t.trim().chars().count() >= 3 => push(
+                "rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH {})",
+                Arg::Text(fts_phrase(t)),
+                args,
+            ),
+            // PostgreSQL's pg_trgm GIN index serves LIKE itself.
+            _ => push(
+                "search_text LIKE {} ESCAPE '\\'",
+                Arg::Text(like_pattern(t)),
+                args,
+            ),
+        }
     }
     if !f.include_retracted {
         conds.push(format!("verification <> '{RETRACTED}'"));
@@ -352,8 +366,11 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>) -> String {
 }
 
 /// `SELECT doc …` for a filter, with ordering, limit and offset.
-pub(crate) fn select_sql(f: &EventFilter, args: &mut Vec<Arg>) -> String {
-    let sql = format!("SELECT id, doc FROM events{}", filter_where(f, args));
+pub(crate) fn select_sql(f: &EventFilter, args: &mut Vec<Arg>, backend: Backend) -> String {
+    let sql = format!(
+        "SELECT id, doc FROM events{}",
+        filter_where(f, args, backend)
+    );
     order_and_page(sql, f, args)
 }
 
@@ -363,11 +380,12 @@ pub(crate) fn actors_where(
     spans: &[ActorSpan],
     f: &EventFilter,
     args: &mut Vec<Arg>,
+    backend: Backend,
 ) -> Option<String> {
     if spans.is_empty() {
         return None;
     }
-    let base = filter_where(f, args);
+    let base = filter_where(f, args, backend);
     let mut alts = Vec::with_capacity(spans.len());
     for sp in spans {
         args.push(Arg::Text(sp.actor_id.clone()));
@@ -399,8 +417,9 @@ pub(crate) fn select_for_actors_sql(
     spans: &[ActorSpan],
     f: &EventFilter,
     args: &mut Vec<Arg>,
+    backend: Backend,
 ) -> Option<String> {
-    let w = actors_where(spans, f, args)?;
+    let w = actors_where(spans, f, args, backend)?;
     Some(order_and_page(
         format!("SELECT id, doc FROM events{w}"),
         f,

@@ -1003,7 +1003,7 @@ macro_rules! impl_store {
 
             async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
                 let mut args = Vec::new();
-                let sql = $crate::common::select_sql(filter, &mut args);
+                let sql = $crate::common::select_sql(filter, &mut args, $backend);
                 let rows = bind_args(sqlx::query(&sql), args)
                     .fetch_all(&self.pool)
                     .await?;
@@ -1014,7 +1014,7 @@ macro_rules! impl_store {
                 let mut args = Vec::new();
                 let sql = format!(
                     "SELECT COUNT(*) FROM events{}",
-                    $crate::common::filter_where(filter, &mut args)
+                    $crate::common::filter_where(filter, &mut args, $backend)
                 );
                 let row = bind_args(sqlx::query(&sql), args)
                     .fetch_one(&self.pool)
@@ -1199,7 +1199,7 @@ macro_rules! impl_store {
                 filter: &EventFilter,
             ) -> Result<u64> {
                 let mut args = Vec::new();
-                let Some(w) = $crate::common::actors_where(spans, filter, &mut args) else {
+                let Some(w) = $crate::common::actors_where(spans, filter, &mut args, $backend) else {
                     return Ok(0);
                 };
                 let sql = format!("SELECT COUNT(*) FROM events{w}");
@@ -1215,7 +1215,7 @@ macro_rules! impl_store {
                 filter: &EventFilter,
             ) -> Result<Vec<Event>> {
                 let mut args = Vec::new();
-                let Some(sql) = $crate::common::select_for_actors_sql(spans, filter, &mut args)
+                let Some(sql) = $crate::common::select_for_actors_sql(spans, filter, &mut args, $backend)
                 else {
                     return Ok(Vec::new());
                 };
