@@ -567,6 +567,38 @@ async fn analyst_session_in_a_real_browser() {
     }
     shot(&page, "10-event-merged.png").await;
 
+    // The actors: search by acronym, then an actor's page with its timeline and its
+    // events (the accepted event names "hommes armés", resolved to the generic actor; the
+    // event typed in at step 3 is merged into it, so it is no longer counted).
+    go(&page, "#/actors?q=GSIM", "actors").await;
+    wait_for(
+        &page,
+        "actors",
+        "document.querySelector('#actors-table a.open-actor')",
+    )
+    .await;
+    let first = js(
+        &page,
+        "return document.querySelector('#actors-table a.open-actor').getAttribute('href');",
+    )
+    .await;
+    assert_eq!(first, serde_json::json!("#/actor/jnim"));
+    go(&page, "#/actor/jnim", "actor").await;
+    wait_for(&page, "actor page", "document.querySelector('#actor-timeline li') && document.querySelector('#actor-events-count')").await;
+    shot(&page, "11-actor.png").await;
+    go(&page, "#/actor/unidentified-armed-group", "actor").await;
+    wait_for(
+        &page,
+        "generic actor",
+        "document.querySelector('#actor-events a')",
+    )
+    .await;
+    let linked = js(&page, "return [document.querySelector('#actor-events-count').dataset.count, document.querySelector('#actor-events a').getAttribute('href')];").await;
+    assert_eq!(
+        linked,
+        serde_json::json!(["1", format!("#/event/{}", draft.event.id)])
+    );
+
     // 8. Switch the UI to English.
     page.find_element("#lang-toggle")
         .await
@@ -611,6 +643,14 @@ async fn analyst_session_in_a_real_browser() {
     .await;
     assert_eq!(toggle_shown, serde_json::json!(true));
     shot(&page, "06-tablet-table.png").await;
+    go(&page, "#/review?status=accepted", "review").await;
+    wait_for(
+        &page,
+        "tablet review",
+        "document.querySelector('#drafts-table')",
+    )
+    .await;
+    shot(&page, "12-tablet-review.png").await;
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;
