@@ -92,6 +92,16 @@ async fn wait_for(page: &Page, what: &str, cond: &str) {
     }
 }
 
+/// Clicks the element `selector` as a person would.
+async fn click(page: &Page, selector: &str) {
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|e| panic!("no {selector}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Goes to a route and waits until that route (not an earlier one) has rendered.
 async fn go(page: &Page, hash: &str, view: &str) {
     let before = js(page, "return document.body.dataset.ready || '';").await;
@@ -470,12 +480,7 @@ async fn analyst_session_in_a_real_browser() {
     )
     .await;
     assert_eq!(heading, serde_json::json!("File de revue"));
-    page.find_element(&format!("tr[data-id=\"{}\"] a.open-draft", draft.id))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&page, &format!("tr[data-id=\"{}\"] a.open-draft", draft.id)).await;
     wait_for(
         &page,
         "draft",
@@ -502,12 +507,7 @@ async fn analyst_session_in_a_real_browser() {
     assert!(marks.iter().any(|m| m.contains("157")), "{marks:?}");
     assert!(marks.iter().any(|m| m.contains("Ogossagou")), "{marks:?}");
     shot(&page, "07-review-draft.png").await;
-    page.find_element("#review-accept")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&page, "#review-accept").await;
     wait_for(
         &page,
         "accepted",
@@ -545,12 +545,7 @@ async fn analyst_session_in_a_real_browser() {
     )
     .await;
     shot(&page, "09-event-duplicates.png").await;
-    page.find_element("#merge-button")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&page, "#merge-button").await;
     wait_for(
         &page,
         "merged",

@@ -174,15 +174,8 @@ pub async fn post_json(s: &Server, b: &Browser, path: &str, body: &Value) -> Res
 }
 
 pub async fn error_code(r: Response) -> (StatusCode, String) {
-    let st = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    (
-        st,
-        v["error"]["code"]
-            .as_str()
-            .unwrap_or("<no error body>")
-            .to_string(),
-    )
+    let (st, code, _) = error(r).await;
+    (st, code)
 }
 
 /// Status, code and message of an error answer.
