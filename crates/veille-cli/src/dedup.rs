@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
-use veille_dedup::{Dedup, DedupConfig, Families, ScanReport};
+use veille_dedup::{store_candidates, Dedup, DedupConfig, Families, ScanReport, StoreCandidates};
 use veille_store::{DedupQuery, DedupRecord, Store};
 
 /// `veille dedup` arguments.
@@ -163,38 +163,22 @@ async fn candidates(
             DedupRecord::from_event(&e)
         }
     };
-    let scorer = scorer(
-        store.as_ref(),
-        std::slice::from_ref(&target),
-        args.threshold,
-    )
-    .await?;
-    let (from, to) = scorer.window(&target);
-    let mut pool = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .dedup_records(&DedupQuery {
-                after,
-                limit: Some(PAGE),
-                date_from: Some(from),
-                date_to: Some(to),
-            })
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        pool.extend(page);
+    if !(0.0..=1.0).contains(&args.threshold) {
+        bail!(
+            "--threshold must be between 0 and 1, not {}",
+            args.threshold
+        );
     }
-    // Families for the pool's actors too.
     let registry = veille_ingest::reference::load_registry(Some(store.as_ref())).await?;
-    let mut all = pool.clone();
-    all.push(target.clone());
-    let ids = Families::ids_of(&all);
-    let scorer = Dedup::new(
-        scorer.config,
-        Families::from_registry(&registry, ids.iter().map(String::as_str)),
-    );
-    let found = scorer.candidates(&target, &pool, args.threshold, args.limit);
+    let config = DedupConfig {
+        threshold: args.threshold,
+        ..DedupConfig::default()
+    };
+    let StoreCandidates {
+        window: (from, to),
+        pool,
+        candidates: found,
+    } = store_candidates(store.as_ref(), &registry, &target, config, args.limit).await?;
     let by_id: HashMap<Uuid, &DedupRecord> = pool.iter().map(|r| (r.id, r)).collect();
     if global.json {
         println!(

@@ -206,15 +206,7 @@ pub async fn run(a: ExtractArgs, global: &Global) -> Result<()> {
                     credibility,
                 };
                 let draft = store
-                    .create_draft(
-                        &veille_store::NewDraft {
-                            event: d.event.clone(),
-                            evidence: serde_json::to_value(d)?,
-                            report_text: r.text.clone(),
-                            source,
-                        },
-                        &global.user,
-                    )
+                    .create_draft(&d.to_new_draft(&r.text, source)?, &global.user)
                     .await?;
                 queued += 1;
                 if !global.json {

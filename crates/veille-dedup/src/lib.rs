@@ -5,7 +5,8 @@
 //! - [`Dedup::compare`] scores two events (as [`DedupRecord`]s, the store's slim
 //!   projection) and explains the score in plain language, e.g. "same day ±1, 3 km apart,
 //!   both Armed clash, killed 24 vs 24, same perpetrator family".
-//! - [`Dedup::candidates`] ranks a pool of events against one event or draft.
+//! - [`Dedup::candidates`] ranks a pool of events against one event or draft;
+//!   [`store_candidates`] reads that pool from a store (the CLI and the server share it).
 //! - [`Dedup::clusters`] scans a whole database and proposes merge clusters (union-find
 //!   over the pairs at or above the threshold). It never compares all pairs: events are
 //!   blocked by space (their 0.5° PRIO-GRID cell and the 8 around it; the admin2, else
@@ -929,6 +930,67 @@ impl UnionFind {
         self.parent[rb] = ra;
         self.size[ra] += self.size[rb];
     }
+}
+
+/// Page size when reading the store's slim projection.
+const STORE_PAGE: u64 = 50_000;
+
+/// What [`store_candidates`] found: the day window searched, the live events in it (the
+/// pool scored against the target) and the candidates, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreCandidates {
+    /// The days searched ([`Dedup::window`] of the target).
+    pub window: (NaiveDate, NaiveDate),
+    /// Every live event whose dates overlap the window.
+    pub pool: Vec<DedupRecord>,
+    /// The pool's events scoring at least `config.threshold`, best first, at most `limit`.
+    pub candidates: Vec<PairScore>,
+}
+
+/// The likely duplicates of `target` (an event or a draft's proposed event) among the
+/// live events of `store`: reads the events whose dates can meet the target's, builds the
+/// actor families of all of them from `registry`, and ranks them with
+/// [`Dedup::candidates`]. The one path the CLI and the server share. Records are not
+/// filtered by sensitivity here: a caller that serves people filters the candidates.
+pub async fn store_candidates(
+    store: &dyn veille_store::Store,
+    registry: &Registry,
+    target: &DedupRecord,
+    config: DedupConfig,
+    limit: usize,
+) -> Result<StoreCandidates, veille_store::StoreError> {
+    let window = Dedup::new(config, Families::none()).window(target);
+    let mut pool: Vec<DedupRecord> = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .dedup_records(&veille_store::DedupQuery {
+                after,
+                limit: Some(STORE_PAGE),
+                date_from: Some(window.0),
+                date_to: Some(window.1),
+            })
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        let n = page.len() as u64;
+        pool.extend(page);
+        if n < STORE_PAGE {
+            break;
+        }
+    }
+    let mut ids = Families::ids_of(&pool);
+    ids.extend(Families::ids_of(std::slice::from_ref(target)));
+    let scorer = Dedup::new(
+        config,
+        Families::from_registry(registry, ids.iter().map(String::as_str)),
+    );
+    let candidates = scorer.candidates(target, &pool, config.threshold, limit);
+    Ok(StoreCandidates {
+        window,
+        pool,
+        candidates,
+    })
 }
 
 #[cfg(test)]

@@ -102,6 +102,22 @@ impl DraftEvent {
     pub fn evidence_for(&self, field: &str) -> Option<&FieldEvidence> {
         self.evidence.iter().find(|e| e.field == field)
     }
+
+    /// The review-queue entry for this draft: the proposed event, this whole draft as the
+    /// evidence (its `evidence` spans are what the review screen highlights), the report
+    /// text and the report's graded source.
+    pub fn to_new_draft(
+        &self,
+        report_text: &str,
+        source: veille_model::Source,
+    ) -> Result<veille_store::NewDraft, serde_json::Error> {
+        Ok(veille_store::NewDraft {
+            event: self.event.clone(),
+            evidence: serde_json::to_value(self)?,
+            report_text: report_text.to_string(),
+            source,
+        })
+    }
 }
 
 /// What extraction found in one report.

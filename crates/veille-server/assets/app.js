@@ -126,7 +126,7 @@
   // ---- chrome (header, nav) ------------------------------------------------------
   const NAV = [
     ["map", "nav.map"], ["events", "nav.events"], ["new", "nav.new", "events:write"],
-    ["review", "nav.review"], ["threats", "nav.threats"], ["warnings", "nav.warnings"],
+    ["review", "nav.review", "drafts:review"], ["threats", "nav.threats"], ["warnings", "nav.warnings"],
     ["actors", "nav.actors"], ["reports", "nav.reports"],
   ];
   function renderChrome() {
@@ -429,7 +429,9 @@
         try { await api("POST", "/api/events/" + encodeURIComponent(e.id) + "/retract", { reason }); out.textContent = t("event.retracted_ok"); route(); } catch (err) { out.replaceWith(errorBox(err)); }
       } }, t("event.retract")), out));
     }
-    root.appendChild(placeholderCard(t("event.dedup")));
+    // Duplicates and merges: a section other files provide (review.js), else a placeholder.
+    const section = window.VEILLE_EVENT_SECTION;
+    root.appendChild(section ? section(e, screenCtx(parseHash().parts)) : placeholderCard(t("event.dedup")));
     root.appendChild(el("details", null, el("summary", null, t("event.all_fields")), table(["field", "value"], flatten(e, "", []), { id: "all-fields" })));
   }
 
@@ -490,8 +492,12 @@
     return el("div", { class: "card placeholder" }, el("h2", null, title + " — " + t("placeholder.title")), el("p", null, t("placeholder.body")));
   }
   // Extension point: other branches register real screens here, e.g.
-  // VEILLE_SCREENS.review = async (query, ctx) => { ... } with ctx = {api, el, t, app}.
+  // VEILLE_SCREENS.review = async (query, ctx) => { ... } with ctx = screenCtx(parts): the
+  // route's path parts, the current view's container and the app's helpers.
   window.VEILLE_SCREENS = window.VEILLE_SCREENS || {};
+  function screenCtx(parts) {
+    return { api, el, t, app, parts, can, human, typeLabel, typeColor, errorBox, table, dl, clear, route, lang: state.lang };
+  }
 
   // ---- router ------------------------------------------------------------------------
   let routing = 0;
@@ -511,7 +517,7 @@
       else if (name === "events") await viewEvents(query);
       else if (name === "event" && parts[1]) await viewEvent(decodeURIComponent(parts[1]));
       else if (name === "new") viewNew();
-      else if (window.VEILLE_SCREENS[name]) await window.VEILLE_SCREENS[name](query, { api, el, t, app });
+      else if (window.VEILLE_SCREENS[name]) await window.VEILLE_SCREENS[name](query, screenCtx(parts));
       else {
         const nav = NAV.find((n) => n[0] === name);
         app.appendChild(placeholderCard(nav ? t(nav[1]) : name));

@@ -140,6 +140,16 @@ impl From<veille_store::StoreError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }
             E::ReasonRequired => ApiError::bad_request(e.to_string()),
+            // Review queue and merges.
+            E::DraftNotFound(_) => ApiError::not_found(e.to_string()),
+            E::RejectReasonRequired | E::MergeWithItself(_) => ApiError::bad_request(e.to_string()),
+            E::DraftDecided { .. }
+            | E::MergeRetracted(_)
+            | E::AlreadyMerged { .. }
+            | E::NotMerged(_)
+            | E::SurvivorMerged { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
             other => ApiError::internal(&other),
         }
     }

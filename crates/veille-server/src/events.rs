@@ -112,7 +112,8 @@ pub struct Page {
     pub items: Vec<Event>,
 }
 
-fn redact(state: &AppState, caller: &Caller, e: &mut Event) {
+/// Blurs `e`'s victim location unless the caller's role sees exact locations.
+pub(crate) fn redact(state: &AppState, caller: &Caller, e: &mut Event) {
     if !caller.role.exact_locations() {
         state.blur.blur(e);
     }
@@ -147,7 +148,11 @@ pub async fn list(
 }
 
 /// Resolves a path id (UUID or external id like `ged:12989`) to a visible event.
-async fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<Event, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Event, ApiError> {
     let uuid = match Uuid::parse_str(id) {
         Ok(u) => Some(u),
         Err(_) => state.store.find_by_external_id(id).await?,

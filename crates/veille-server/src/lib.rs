@@ -8,10 +8,13 @@
 //! Routes live in [`router`]; each handler is in the module of its resource.
 
 pub mod auth;
+pub mod drafts;
 pub mod error;
 pub mod events;
+pub mod merge;
 pub mod openapi;
 pub mod privacy;
+pub mod reference;
 pub mod roles;
 pub mod ui;
 
@@ -68,6 +71,8 @@ pub struct AppState {
     pub blur: privacy::Blurrer,
     /// Settings.
     pub config: Config,
+    /// The actor registry and geography as edited (shipped data plus stored edits).
+    pub reference: reference::ReferenceCache,
 }
 
 impl AppState {
@@ -86,6 +91,7 @@ impl AppState {
             auth,
             enricher: Some(enricher),
             config,
+            reference: reference::ReferenceCache::default(),
         })
     }
 }
@@ -192,6 +198,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/map/events.geojson", get(events::map))
         .route("/api/export/{name}", get(events::export))
         .route("/api/public/events.geojson", get(events::public_map))
+        // Review queue, duplicates and merges, places and actors.
+        .route("/api/drafts", get(drafts::list))
+        .route("/api/drafts/{id}", get(drafts::get))
+        .route("/api/drafts/{id}/accept", post(drafts::accept))
+        .route("/api/drafts/{id}/reject", post(drafts::reject))
+        .route("/api/events/{id}/duplicates", get(merge::duplicates))
+        .route("/api/events/{id}/merge", post(merge::merge))
+        .route("/api/events/{id}/unmerge", post(merge::unmerge))
+        .route("/api/events/{id}/merges", get(merge::merges))
+        .route("/api/places/resolve", get(reference::resolve_place))
+        .route("/api/places/at", get(reference::place_at))
+        .route("/api/actors", get(reference::list_actors))
+        .route("/api/actors/{id}", get(reference::get_actor))
         .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))

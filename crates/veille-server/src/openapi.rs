@@ -136,6 +136,79 @@ pub const ROUTES: &[Route] = &[
         summary: "Published map: public records, victim locations blurred to admin2",
         access: "public",
     },
+    // Review queue, duplicates and merges, places and actors.
+    Route {
+        method: "get",
+        path: "/api/drafts",
+        summary: "The review queue: drafts by status (?status=draft|accepted|rejected|all, limit, offset; within clearance)",
+        access: "drafts:review",
+    },
+    Route {
+        method: "get",
+        path: "/api/drafts/{id}",
+        summary: "One draft: proposed event, report text, graded source, evidence spans (character offsets) and history",
+        access: "drafts:review",
+    },
+    Route {
+        method: "post",
+        path: "/api/drafts/{id}/accept",
+        summary: "Accept a draft: empty body as proposed, or {\"event\": {...}} as edited; creates the event (201)",
+        access: "drafts:review",
+    },
+    Route {
+        method: "post",
+        path: "/api/drafts/{id}/reject",
+        summary: "Reject a draft: {\"reason\": \"...\"} (required)",
+        access: "drafts:review",
+    },
+    Route {
+        method: "get",
+        path: "/api/events/{id}/duplicates",
+        summary: "Likely duplicates of an event, scored and explained by veille-dedup (?threshold=0..1, limit; within clearance)",
+        access: "events:read",
+    },
+    Route {
+        method: "post",
+        path: "/api/events/{id}/merge",
+        summary: "Merge events into this one: {\"absorb\": [ids], \"reason\": \"...\"}; all are checked before any merge",
+        access: "events:merge",
+    },
+    Route {
+        method: "post",
+        path: "/api/events/{id}/unmerge",
+        summary: "Undo the merge of an event into this one: {\"absorbed\": id, \"reason\": \"...\"}",
+        access: "events:merge",
+    },
+    Route {
+        method: "get",
+        path: "/api/events/{id}/merges",
+        summary: "An event's merges (as survivor or absorbed) and what it is merged into now",
+        access: "events:history",
+    },
+    Route {
+        method: "get",
+        path: "/api/places/resolve",
+        summary: "Resolve a place name to ranked candidates (?name=, admin1, admin2, country, near, date, limit)",
+        access: "reference:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/places/at",
+        summary: "Reverse-geocode a point (?lat=, lon=, date=): admin1, admin2, nearest place, PRIO-GRID",
+        access: "reference:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/actors",
+        summary: "Search the actor registry (?q=, limit, offset): resolution candidates, then name matches",
+        access: "reference:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/actors/{id}",
+        summary: "One actor: aliases, relations, designations, genealogy timeline, events within clearance",
+        access: "reference:read",
+    },
     Route {
         method: "get",
         path: "/api/boundaries/admin1.geojson",
@@ -143,6 +216,41 @@ pub const ROUTES: &[Route] = &[
         access: "public",
     },
 ];
+
+/// The query parameters of the review, merge and reference endpoints.
+fn route_query(path: &str) -> &'static [(&'static str, &'static str)] {
+    match path {
+        "/api/drafts" => &[
+            ("status", "draft (default), accepted, rejected or all"),
+            ("limit", "page size (1-500, default 100)"),
+            ("offset", "offset"),
+        ],
+        "/api/events/{id}/duplicates" => &[
+            ("threshold", "smallest score proposed, 0-1 (default 0.7)"),
+            ("limit", "at most this many candidates (1-50, default 10)"),
+        ],
+        "/api/places/resolve" => &[
+            ("name", "the place name or phrase (required)"),
+            ("admin1", "admin1 (region) hint"),
+            ("admin2", "admin2 (cercle) hint"),
+            ("country", "country hint, MLI or ML"),
+            ("near", "a place the event is near"),
+            ("date", "the event's day (YYYY-MM-DD)"),
+            ("limit", "at most this many candidates (1-50, default 10)"),
+        ],
+        "/api/places/at" => &[
+            ("lat", "latitude (required)"),
+            ("lon", "longitude (required)"),
+            ("date", "as of this day (YYYY-MM-DD)"),
+        ],
+        "/api/actors" => &[
+            ("q", "name, alias or acronym"),
+            ("limit", "page size (1-200, default 50)"),
+            ("offset", "offset"),
+        ],
+        _ => &[],
+    }
+}
 
 fn operation(r: &Route) -> Value {
     let mut params: Vec<Value> = Vec::new();
@@ -161,6 +269,9 @@ fn operation(r: &Route) -> Value {
             params.push(json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}));
         }
     }
+    for (n, d) in route_query(r.path) {
+        params.push(json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}));
+    }
     let mut op = json!({
         "summary": r.summary,
         "description": format!("Access: {}", r.access),
@@ -172,7 +283,8 @@ fn operation(r: &Route) -> Value {
         }
     });
     if r.method == "post" {
-        op["requestBody"] = json!({"required": r.path != "/api/logout", "content": {"application/json": {"schema": {"type": "object"}}}});
+        let optional = r.path == "/api/logout" || r.path.ends_with("/accept");
+        op["requestBody"] = json!({"required": !optional, "content": {"application/json": {"schema": {"type": "object"}}}});
     }
     op
 }

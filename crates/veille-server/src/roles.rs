@@ -20,6 +20,13 @@ pub enum Permission {
     Export,
     /// Manage users and API tokens.
     UsersManage,
+    // -- Review queue, merges and reference data (issue 7: drafts, dedup, places, actors).
+    /// Read the review queue and accept or reject drafts.
+    DraftsReview,
+    /// Merge events and undo merges.
+    EventsMerge,
+    /// Read reference data: place resolution, reverse geocoding, the actor registry.
+    ReferenceRead,
 }
 
 impl Permission {
@@ -31,6 +38,10 @@ impl Permission {
         Permission::EventsRetract,
         Permission::Export,
         Permission::UsersManage,
+        // -- Review queue, merges and reference data.
+        Permission::DraftsReview,
+        Permission::EventsMerge,
+        Permission::ReferenceRead,
     ];
 
     /// Stable code (also the API token scope).
@@ -42,6 +53,10 @@ impl Permission {
             Permission::EventsRetract => "events:retract",
             Permission::Export => "export",
             Permission::UsersManage => "users:manage",
+            // -- Review queue, merges and reference data.
+            Permission::DraftsReview => "drafts:review",
+            Permission::EventsMerge => "events:merge",
+            Permission::ReferenceRead => "reference:read",
         }
     }
 
@@ -122,13 +137,37 @@ impl Role {
                 P::EventsWrite,
                 P::EventsRetract,
                 P::Export,
+                // -- Review queue, merges and reference data.
+                P::DraftsReview,
+                P::EventsMerge,
+                P::ReferenceRead,
             ],
-            Role::ProtectionOfficer => &[P::EventsRead, P::EventsHistory, P::Export],
-            Role::HumanRightsOfficer => {
-                &[P::EventsRead, P::EventsHistory, P::EventsWrite, P::Export]
-            }
-            Role::AlertOperator => &[P::EventsRead],
-            Role::Viewer => &[P::EventsRead],
+            Role::ProtectionOfficer => &[
+                P::EventsRead,
+                P::EventsHistory,
+                P::Export,
+                // -- Review queue, merges and reference data.
+                P::ReferenceRead,
+            ],
+            Role::HumanRightsOfficer => &[
+                P::EventsRead,
+                P::EventsHistory,
+                P::EventsWrite,
+                P::Export,
+                // -- Review queue, merges and reference data.
+                P::DraftsReview,
+                P::ReferenceRead,
+            ],
+            Role::AlertOperator => &[
+                P::EventsRead,
+                // -- Review queue, merges and reference data.
+                P::ReferenceRead,
+            ],
+            Role::Viewer => &[
+                P::EventsRead,
+                // -- Review queue, merges and reference data.
+                P::ReferenceRead,
+            ],
         }
     }
 

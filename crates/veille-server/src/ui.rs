@@ -48,6 +48,9 @@ pub const ASSETS: &[Asset] = &[
     asset!("app.js", "text/javascript; charset=utf-8"),
     asset!("i18n.js", "text/javascript; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
+    // Review queue, duplicates and merges, actors.
+    asset!("review.js", "text/javascript; charset=utf-8"),
+    asset!("review.css", "text/css; charset=utf-8"),
     asset!(
         "vendor/leaflet/leaflet.js",
         "text/javascript; charset=utf-8"
@@ -434,8 +437,36 @@ mod tests {
     }
 
     #[test]
+    fn review_screens_have_english_and_french_strings() {
+        let src = asset_text("review.js");
+        let en_at = src.find("Object.assign(window.VEILLE_I18N.en, {").unwrap();
+        let fr_at = src.find("Object.assign(window.VEILLE_I18N.fr, {").unwrap();
+        let end = src.find("const SCREENS").unwrap();
+        let en = keys(&src[en_at..fr_at]);
+        let fr = keys(&src[fr_at..end]);
+        assert!(en.len() > 40, "{}", en.len());
+        assert_eq!(en, fr);
+        // Every key the screens ask for exists here or in i18n.js (built keys such as
+        // "review.status." + s end with a dot and are checked by their parts).
+        let app = asset_text("i18n.js");
+        let shared = keys(&app[app.find("en: {").unwrap()..app.find("fr: {").unwrap()]);
+        for piece in src.split("t(\"").skip(1) {
+            let key = piece.split('"').next().unwrap();
+            if key.contains('.') && !key.ends_with('.') {
+                assert!(
+                    en.contains(key) || shared.contains(key),
+                    "review.js uses unknown string {key}"
+                );
+            }
+        }
+        for s in ["draft", "accepted", "rejected", "all"] {
+            assert!(en.contains(&format!("review.status.{s}")), "{s}");
+        }
+    }
+
+    #[test]
     fn the_app_never_writes_html_from_strings() {
-        for path in ["app.js", "i18n.js"] {
+        for path in ["app.js", "i18n.js", "review.js"] {
             let src = asset_text(path);
             for sink in [
                 "innerHTML",

@@ -2,7 +2,9 @@
 //! protocol (chromiumoxide, no browser download). A real server on a loopback port with a
 //! temporary SQLite database; a French-speaking analyst logs in, creates an event through
 //! the form (its notes carry `<script>`), sees it on the map and in the table, opens its
-//! page (notes shown as text, nothing executed), and switches the UI to English. The
+//! page (notes shown as text, nothing executed), accepts a draft from the review queue
+//! (evidence highlighted in the report) and merges the duplicate the new event's page
+//! proposes, and switches the UI to English. The
 //! first-load transfer size is read from the browser's Resource Timing. Screenshots go to
 //! `target/browser-artifacts/` (or `$VEILLE_BROWSER_ARTIFACTS`).
 //!
@@ -88,6 +90,16 @@ async fn wait_for(page: &Page, what: &str, cond: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Clicks the element `selector` as a person would.
+async fn click(page: &Page, selector: &str) {
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|e| panic!("no {selector}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Goes to a route and waits until that route (not an earlier one) has rendered.
@@ -397,7 +409,7 @@ async fn analyst_session_in_a_real_browser() {
     shot(&page, "04-table.png").await;
 
     // Screens whose endpoints do not exist yet say so, in the user's language.
-    go(&page, "#/review", "review").await;
+    go(&page, "#/reports", "reports").await;
     let placeholder = js(
         &page,
         "return document.querySelector('.placeholder').innerText;",
@@ -448,7 +460,141 @@ async fn analyst_session_in_a_real_browser() {
     assert_eq!(history, serde_json::json!(1));
     shot(&page, "05-event.png").await;
 
-    // 7. Switch the UI to English.
+    // 7. Accepts a draft: queued from a real report by veille-extract, listed in the review
+    // queue, its evidence highlighted in the report; accepting it creates the event, whose
+    // page offers the event typed in at step 3 as a duplicate, merged with one click.
+    let draft = queue_draft(&store).await;
+    go(&page, "#/review", "review").await;
+    wait_for(
+        &page,
+        "review queue",
+        &format!(
+            "document.querySelector('tr[data-id=\"{}\"] a.open-draft')",
+            draft.id
+        ),
+    )
+    .await;
+    let heading = js(
+        &page,
+        "return document.querySelector('.review-view h1').textContent;",
+    )
+    .await;
+    assert_eq!(heading, serde_json::json!("File de revue"));
+    click(&page, &format!("tr[data-id=\"{}\"] a.open-draft", draft.id)).await;
+    wait_for(
+        &page,
+        "draft",
+        "document.querySelector('#report-text mark') && document.querySelector('#review-accept')",
+    )
+    .await;
+    let report = js(
+        &page,
+        "return document.querySelector('#report-text').textContent;",
+    )
+    .await;
+    assert_eq!(
+        report,
+        serde_json::json!(DRAFT_REPORT),
+        "the report is shown whole, as text"
+    );
+    let marks = js(
+        &page,
+        "return Array.from(document.querySelectorAll('#report-text mark')).map(m => m.textContent);",
+    )
+    .await;
+    let marks: Vec<String> = serde_json::from_value(marks).unwrap();
+    assert!(marks.len() >= 3, "{marks:?}");
+    assert!(marks.iter().any(|m| m.contains("157")), "{marks:?}");
+    assert!(marks.iter().any(|m| m.contains("Ogossagou")), "{marks:?}");
+    shot(&page, "07-review-draft.png").await;
+    click(&page, "#review-accept").await;
+    wait_for(
+        &page,
+        "accepted",
+        "document.querySelector('#review-event-link')",
+    )
+    .await;
+    let accepted = js(
+        &page,
+        "return document.querySelector('#review-event-link').textContent;",
+    )
+    .await;
+    assert_eq!(accepted, serde_json::json!(draft.event.id.to_string()));
+    let event = store_event(&store, &draft.event.id.to_string()).await;
+    assert_eq!(event.killed_best(), 157, "the event exists as proposed");
+    {
+        use veille_store::Store;
+        let d = store.get_draft(draft.id).await.unwrap().unwrap();
+        assert_eq!(d.status, veille_store::DraftStatus::Accepted);
+    }
+    shot(&page, "08-review-accepted.png").await;
+    go(&page, &format!("#/event/{}", draft.event.id), "event").await;
+    wait_for(
+        &page,
+        "duplicates",
+        &format!("document.querySelector('#candidates-table input.pick[value=\"{id}\"]')"),
+    )
+    .await;
+    js(
+        &page,
+        &format!(
+            "document.querySelector('#candidates-table input.pick[value=\"{id}\"]').click();
+             document.querySelector('#merge-reason').value = 'même massacre, saisi deux fois';
+             return 1;"
+        ),
+    )
+    .await;
+    shot(&page, "09-event-duplicates.png").await;
+    click(&page, "#merge-button").await;
+    wait_for(
+        &page,
+        "merged",
+        &format!("document.querySelector('#merges-table') && document.querySelector('#merges-table').innerText.includes('même massacre') && !document.querySelector('#candidates-table input.pick[value=\"{id}\"]')"),
+    )
+    .await;
+    {
+        use veille_store::Store;
+        let into = store
+            .merged_into(uuid::Uuid::parse_str(&id).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(into, Some(draft.event.id), "merged into the accepted event");
+    }
+    shot(&page, "10-event-merged.png").await;
+
+    // The actors: search by acronym, then an actor's page with its timeline and its
+    // events (the accepted event names "hommes armés", resolved to the generic actor; the
+    // event typed in at step 3 is merged into it, so it is no longer counted).
+    go(&page, "#/actors?q=GSIM", "actors").await;
+    wait_for(
+        &page,
+        "actors",
+        "document.querySelector('#actors-table a.open-actor')",
+    )
+    .await;
+    let first = js(
+        &page,
+        "return document.querySelector('#actors-table a.open-actor').getAttribute('href');",
+    )
+    .await;
+    assert_eq!(first, serde_json::json!("#/actor/jnim"));
+    go(&page, "#/actor/jnim", "actor").await;
+    wait_for(&page, "actor page", "document.querySelector('#actor-timeline li') && document.querySelector('#actor-events-count')").await;
+    shot(&page, "11-actor.png").await;
+    go(&page, "#/actor/unidentified-armed-group", "actor").await;
+    wait_for(
+        &page,
+        "generic actor",
+        "document.querySelector('#actor-events a')",
+    )
+    .await;
+    let linked = js(&page, "return [document.querySelector('#actor-events-count').dataset.count, document.querySelector('#actor-events a').getAttribute('href')];").await;
+    assert_eq!(
+        linked,
+        serde_json::json!(["1", format!("#/event/{}", draft.event.id)])
+    );
+
+    // 8. Switch the UI to English.
     page.find_element("#lang-toggle")
         .await
         .unwrap()
@@ -466,7 +612,7 @@ async fn analyst_session_in_a_real_browser() {
         serde_json::json!("en")
     );
 
-    // 8. Tablet width: the table still renders, the menu folds.
+    // 9. Tablet width: the table still renders, the menu folds.
     page.execute(
         SetDeviceMetricsOverrideParams::builder()
             .width(820)
@@ -492,12 +638,51 @@ async fn analyst_session_in_a_real_browser() {
     .await;
     assert_eq!(toggle_shown, serde_json::json!(true));
     shot(&page, "06-tablet-table.png").await;
+    go(&page, "#/review?status=accepted", "review").await;
+    wait_for(
+        &page,
+        "tablet review",
+        "document.querySelector('#drafts-table')",
+    )
+    .await;
+    shot(&page, "12-tablet-review.png").await;
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;
     driver.abort();
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
+}
+
+const DRAFT_REPORT: &str = "Samedi 23 mars 2019, des hommes armés ont attaqué le village \
+d'Ogossagou, dans le cercle de Bankass, tuant 157 civils.";
+
+/// A draft queued as `veille extract --queue` queues it: the real extractor over the
+/// shipped geography and registry, the report's source graded B2.
+async fn queue_draft(store: &SqliteStore) -> veille_store::Draft {
+    use veille_store::Store;
+    let geo = veille_ingest::enrich::shipped_geo().unwrap();
+    let reg = veille_actors::Registry::shipped().unwrap();
+    let report = veille_extract::Report {
+        id: None,
+        text: DRAFT_REPORT.into(),
+        report_date: chrono::NaiveDate::from_ymd_opt(2019, 3, 24),
+        country: Some("MLI".into()),
+    };
+    let out = veille_extract::Extractor::new(geo, reg).extract(&report);
+    let d = out
+        .drafts()
+        .first()
+        .expect("the report reads as an incident");
+    let source = veille_model::Source {
+        publisher: "Studio Tamani".into(),
+        reliability: veille_model::Reliability::B,
+        credibility: veille_model::Credibility::ProbablyTrue,
+        ..veille_model::Source::default()
+    };
+    let mut nd = d.to_new_draft(DRAFT_REPORT, source).unwrap();
+    nd.event.sensitivity = veille_model::Sensitivity::Restricted;
+    store.create_draft(&nd, "extractor").await.unwrap()
 }
 
 async fn store_event(store: &SqliteStore, id: &str) -> veille_model::Event {
