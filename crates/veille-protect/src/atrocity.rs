@@ -674,7 +674,9 @@ fn window_start(as_of: NaiveDate, months: u32) -> NaiveDate {
 }
 
 /// Suggested scores for every factor with a `suggest` rule, from the events of `area`
-/// in the `months` before `as_of`'s month (retracted events are ignored).
+/// in the `months` before `as_of`'s month (retracted events are ignored). A factor whose
+/// window holds no event of the area at all gets no suggestion: that is missing data,
+/// not an absent risk.
 pub fn suggest(
     fw: &Framework,
     events: &[Event],
@@ -692,6 +694,10 @@ pub fn suggest(
     for f in &fw.factors {
         let Some(rule) = &f.suggest else { continue };
         let start = window_start(as_of, rule.months);
+        // No event at all in the area over the window: no data, not a low score.
+        if !here.iter().any(|e| e.date_start >= start) {
+            continue;
+        }
         let mut value = 0.0;
         let mut hits: Vec<(&Event, f64)> = Vec::new();
         for e in here.iter().filter(|e| e.date_start >= start) {
@@ -966,8 +972,10 @@ pub struct Rise {
     pub level: crate::warnings::WarningLevel,
 }
 
-/// The rise from `old` (the previous version; `None` for a first assessment, compared
-/// with an empty one) to `new`, if the overall score or the stage went up.
+/// The rise from `old` (the previous version) to `new`, if the overall score or the
+/// stage went up. A first assessment (`old` = `None`) is compared with an empty one but
+/// only rises when it lands above the lowest band or sets a stage: scoring a quiet area
+/// for the first time is not a deterioration.
 ///
 /// Level: **critical** when the stage rose to extermination or beyond (the stage whose
 /// alert is `emergency`) or the overall score rose into the top band; **high** when the
@@ -981,11 +989,15 @@ pub fn rise(
 ) -> Option<Rise> {
     use crate::warnings::WarningLevel;
     let empty = AtrocityAssessment::empty(&new.area, fw);
+    let first = old.is_none();
     let old = old.unwrap_or(&empty);
     let d = diff(old, new, fw);
     let (a, b) = d.overall;
     let (sa, sb) = (d.stage.0.unwrap_or(0), d.stage.1.unwrap_or(0));
     if b <= a && sb <= sa {
+        return None;
+    }
+    if first && fw.band_index(b) == 0 && sb == 0 {
         return None;
     }
     let rose: Vec<FactorChange> = d.factors.into_iter().filter(FactorChange::rose).collect();
