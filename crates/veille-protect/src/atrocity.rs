@@ -448,7 +448,7 @@ impl Framework {
         }
         if factors.len() != usize::from(FACTORS) {
             return Err(bad(
-                text.len(),
+                0,
                 format!(
                     "the framework has {} factors; the UN Framework has {FACTORS}",
                     factors.len()
@@ -484,7 +484,7 @@ impl Framework {
         }
         if stages.len() != usize::from(STAGES) {
             return Err(bad(
-                text.len(),
+                0,
                 format!(
                     "the framework has {} stages; Genocide Watch has {STAGES}",
                     stages.len()
