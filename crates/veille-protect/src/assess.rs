@@ -1,6 +1,6 @@
 //! The likelihood model and the threat assessment per area and period.
 //!
-//! ## Likelihood model (documented; parameters fitted by `veille backtest likelihood`)
+//! ## Likelihood model (documented; parameters re-fitted on past data at every origin)
 //!
 //! For an area `u`, a category `c` and a period starting at month `P` (one or two
 //! months long), with `y_t` the area's monthly event count in that category:
@@ -21,6 +21,17 @@
 //!    `L` months is negative binomial with mean `μ = L·λ_month` and shape `k`
 //!    (`dispersion`): `P(at least one event) = 1 − (1 + μ/k)^(−k)`; with no
 //!    `dispersion` it is Poisson, `1 − exp(−μ)`.
+//!
+//! 5. **Parameters fitted on the past only (rolling origin).** With `fit_window` > 0
+//!    (default 36), the half-life, `κ`, `β` and the shape `k` of each category are
+//!    chosen afresh at every origin `P` from [`grid`] (6 × 4 × 3 × 4 candidates): the
+//!    candidate with the lowest Brier score over the forecasts it would have made at the
+//!    `fit_window` origins before `P`, each scored on its own month (< `P`). Months with
+//!    no event anywhere are skipped as missing data. With fewer than
+//!    [`MIN_FIT_ORIGINS`] scored origins, the fixed fields of [`ModelParams`] are used.
+//!    Sparse categories thus get long half-lives and strong shrinkage, busy ones short
+//!    memories, and the spatial lag is used only where it has helped; the scores are
+//!    cached per origin ([`Fitter`]) so a backtest over every origin is one pass.
 //!
 //! Likelihood levels: < 0.10 very low, < 0.30 low, < 0.60 medium, < 0.85 high, else very
 //! high. **Impact** = expected civilian harm over the period (`L·λ_month` × the area's
@@ -74,8 +85,9 @@ pub struct ModelParams {
 }
 
 impl Default for ModelParams {
-    /// Defaults chosen by `veille backtest likelihood --fit` on synthetic Hawkes-style
-    /// history (see docs/ARCHITECTURE.md).
+    /// Fallback parameters chosen by `veille backtest likelihood --fit` on synthetic
+    /// Hawkes-style history, used until the rolling fit has [`MIN_FIT_ORIGINS`] origins
+    /// (see docs/ARCHITECTURE.md).
     fn default() -> Self {
         ModelParams {
             half_life: 2.0,
