@@ -1033,7 +1033,7 @@ pub fn rise(
     let (ba, bb) = (fw.band_index(a), fw.band_index(b));
     let top = fw.bands.len().saturating_sub(1);
     let emergency = fw.stage(sb).is_some_and(|s| s.alert == "emergency")
-        && !fw.stage(sa).is_some_and(|s| s.alert == "emergency");
+        && fw.stage(sa).is_none_or(|s| s.alert != "emergency");
     let up = b.saturating_sub(a);
     let m = u32::from(fw.max);
     let level = if emergency || (bb == top && ba < top) {

@@ -147,7 +147,7 @@ fn rises_raise_one_warning_that_later_rises_update() {
         .unwrap();
     let r2 = rise(Some(&b), &c, &fw).unwrap();
     assert_eq!(r2.level, WarningLevel::Low);
-    let w2 = atrocity_warning(&[w1.clone()], "mopti", date(2020, 9, 1), &r2);
+    let w2 = atrocity_warning(std::slice::from_ref(&w1), "mopti", date(2020, 9, 1), &r2);
     assert_eq!(w2.id, w1.id);
     assert_eq!(w2.level, WarningLevel::High);
     assert_eq!(w2.updates, 2);
@@ -157,7 +157,7 @@ fn rises_raise_one_warning_that_later_rises_update() {
         .contains("factor 4 Motives or incentives 1→2"));
     // After the de-duplication window a rise is a new situation.
     let later = date(2020, 9, 1) + chrono::Duration::days(ATROCITY_DEDUP_DAYS + 1);
-    let w3 = atrocity_warning(&[w2.clone()], "Mopti", later, &r2);
+    let w3 = atrocity_warning(std::slice::from_ref(&w2), "Mopti", later, &r2);
     assert_ne!(w3.id, w1.id);
     assert_eq!(w3.level, WarningLevel::Low);
     // Another area is another warning.
