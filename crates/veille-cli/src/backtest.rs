@@ -38,6 +38,10 @@ pub struct LikelihoodArgs {
     /// score all forecasts on the second half only.
     #[arg(long)]
     fit: bool,
+    /// Origins the rolling fit reads before each origin (0: fixed parameters; default:
+    /// the model's, 36).
+    #[arg(long)]
+    fit_window: Option<usize>,
 }
 
 /// `veille backtest`.
@@ -71,7 +75,10 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     let level: Level = a.level.into();
     let (s, events) = crate::assess::series(global, &a.source, level).await?;
     let cats = category_indices(&s, &a.category)?;
-    let params = a.source.params();
+    let mut params = a.source.params();
+    if let Some(w) = a.fit_window {
+        params.fit_window = w;
+    }
     let Some((r, _)) = veille_protect::backtest::likelihood(&s, &params, &cats, a.fit) else {
         bail!(
             "not enough history to backtest: {} events over {} month(s) with an admin unit; \
@@ -99,10 +106,17 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
             ""
         }
     );
-    println!(
-        "model: half-life {} months, κ {}, β {}",
-        r.params.half_life, r.params.kappa, r.params.beta
-    );
+    if r.params.fit_window > 0 && !a.fit {
+        println!(
+            "model: parameters re-fitted per category at each origin on the previous {} origins (past data only); fallback half-life {} months, κ {}, β {}",
+            r.params.fit_window, r.params.half_life, r.params.kappa, r.params.beta
+        );
+    } else {
+        println!(
+            "model: half-life {} months, κ {}, β {}",
+            r.params.half_life, r.params.kappa, r.params.beta
+        );
+    }
     println!(
         "forecasts scored: {} (area × month{}); share with an event: {:.3}",
         r.n,

@@ -3,6 +3,7 @@
 
 mod actor;
 mod assess;
+mod atrocity;
 mod backtest;
 mod bench;
 mod bench_api;
@@ -82,6 +83,9 @@ enum Command {
     User(serve::UserCommand),
     /// POC threat assessment: categorise an event, assess an area, the country matrix.
     Assess(assess::AssessArgs),
+    /// Atrocity risk per country or region: UN Framework factors, Genocide Watch stage.
+    #[command(subcommand)]
+    Atrocity(atrocity::AtrocityCommand),
     /// Backtests of the likelihood model.
     #[command(subcommand)]
     Backtest(backtest::BacktestCommand),
@@ -211,6 +215,7 @@ fn main() -> std::process::ExitCode {
             Command::Serve(a) => serve::serve(a, &global).await,
             Command::User(c) => serve::user(c, &global).await,
             Command::Assess(a) => assess::run(a, &global).await,
+            Command::Atrocity(c) => atrocity::run(c, &global).await,
             Command::Backtest(c) => backtest::run(c, &global).await,
             Command::Warn(c) => warn::run(c, &global).await,
             Command::Report(c) => report::run(c, &global).await,

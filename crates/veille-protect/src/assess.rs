@@ -1,6 +1,6 @@
 //! The likelihood model and the threat assessment per area and period.
 //!
-//! ## Likelihood model (documented; parameters fitted by `veille backtest likelihood`)
+//! ## Likelihood model (documented; parameters re-fitted on past data at every origin)
 //!
 //! For an area `u`, a category `c` and a period starting at month `P` (one or two
 //! months long), with `y_t` the area's monthly event count in that category:
@@ -21,6 +21,17 @@
 //!    `L` months is negative binomial with mean `μ = L·λ_month` and shape `k`
 //!    (`dispersion`): `P(at least one event) = 1 − (1 + μ/k)^(−k)`; with no
 //!    `dispersion` it is Poisson, `1 − exp(−μ)`.
+//!
+//! 5. **Parameters fitted on the past only (rolling origin).** With `fit_window` > 0
+//!    (default 36), the half-life, `κ`, `β` and the shape `k` of each category are
+//!    chosen afresh at every origin `P` from [`grid`] (6 × 4 × 3 × 4 candidates): the
+//!    candidate with the lowest Brier score over the forecasts it would have made at the
+//!    `fit_window` origins before `P`, each scored on its own month (< `P`). Months with
+//!    no event anywhere are skipped as missing data. With fewer than
+//!    [`MIN_FIT_ORIGINS`] scored origins, the fixed fields of [`ModelParams`] are used.
+//!    Sparse categories thus get long half-lives and strong shrinkage, busy ones short
+//!    memories, and the spatial lag is used only where it has helped; the scores are
+//!    cached per origin ([`Fitter`]) so a backtest over every origin is one pass.
 //!
 //! Likelihood levels: < 0.10 very low, < 0.30 low, < 0.60 medium, < 0.85 high, else very
 //! high. **Impact** = expected civilian harm over the period (`L·λ_month` × the area's
@@ -65,11 +76,18 @@ pub struct ModelParams {
     pub neighbours: usize,
     /// Neighbour search radius, km.
     pub radius_km: f64,
+    /// Rolling fit: when > 0, the parameters of each category are chosen at each
+    /// origin from [`grid`] by the Brier score of the forecasts made at the previous
+    /// `fit_window` origins (outcomes known before the origin: no peeking); the fields
+    /// above are the fallback while fewer than [`MIN_FIT_ORIGINS`] origins are
+    /// available. 0 uses the fields above as they are.
+    pub fit_window: usize,
 }
 
 impl Default for ModelParams {
-    /// Defaults chosen by `veille backtest likelihood --fit` on synthetic Hawkes-style
-    /// history (see docs/ARCHITECTURE.md).
+    /// Fallback parameters chosen by `veille backtest likelihood --fit` on synthetic
+    /// Hawkes-style history, used until the rolling fit has [`MIN_FIT_ORIGINS`] origins
+    /// (see docs/ARCHITECTURE.md).
     fn default() -> Self {
         ModelParams {
             half_life: 2.0,
@@ -79,6 +97,7 @@ impl Default for ModelParams {
             dispersion: Some(1.0),
             neighbours: 4,
             radius_km: 400.0,
+            fit_window: 36,
         }
     }
 }
@@ -543,6 +562,165 @@ impl Origin {
     }
 }
 
+/// Fewest scored origins the rolling fit needs before it replaces the fallback
+/// parameters.
+pub const MIN_FIT_ORIGINS: usize = 12;
+
+/// The candidate parameters the rolling fit (and `veille backtest likelihood --fit`)
+/// searches; `base` gives the fields that are not searched.
+pub fn grid(base: &ModelParams) -> Vec<ModelParams> {
+    let mut out = Vec::new();
+    for half_life in [1.0, 2.0, 3.0, 6.0, 12.0, 24.0] {
+        for kappa in [0.25, 1.0, 4.0, 16.0] {
+            for beta in [0.0, 0.5, 1.0] {
+                for dispersion in [Some(0.5), Some(1.0), Some(3.0), None] {
+                    out.push(ModelParams {
+                        half_life,
+                        kappa,
+                        beta,
+                        dispersion,
+                        fit_window: 0,
+                        ..*base
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// True when month `o` can score forecasts: it holds an event somewhere and the
+/// months before it are covered (see [`Series::covered`]).
+fn scorable(s: &Series, o: i64) -> bool {
+    let i = o - s.first;
+    i >= 0
+        && (i as usize) < s.len
+        && s.covered(o)
+        && (0..s.areas.len()).any(|a| s.counts[0][a][i as usize] > 0.0)
+}
+
+/// The rolling fit: the Brier score of every [`grid`] candidate at every origin, per
+/// category, computed once and cached, so a backtest over many origins costs one pass.
+pub struct Fitter {
+    cands: Vec<ModelParams>,
+    /// origin → per candidate, per category: Σ over areas of (p − y)²; `None` when the
+    /// origin cannot be scored.
+    cache: HashMap<i64, Option<Vec<Vec<f64>>>>,
+}
+
+impl Fitter {
+    /// A fitter over the grid around `base`.
+    pub fn new(base: &ModelParams) -> Fitter {
+        Fitter {
+            cands: grid(base),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn brier_at(&mut self, s: &Series, o: i64) -> Option<&Vec<Vec<f64>>> {
+        if !self.cache.contains_key(&o) {
+            let v = scorable(s, o).then(|| {
+                let i = (o - s.first) as usize;
+                let mut out = vec![vec![0.0; s.categories.len()]; self.cands.len()];
+                // Origin sums depend on the half-life only.
+                let mut by_hl: Vec<(f64, Origin)> = Vec::new();
+                for (g, p) in self.cands.iter().enumerate() {
+                    if !by_hl.iter().any(|(h, _)| *h == p.half_life) {
+                        by_hl.push((p.half_life, Origin::at(s, o, p)));
+                    }
+                    let Some((_, org)) = by_hl.iter().find(|(h, _)| *h == p.half_life) else {
+                        continue;
+                    };
+                    for (c, slot) in out[g].iter_mut().enumerate() {
+                        for a in 0..s.areas.len() {
+                            let f = org.forecast(s, c, a, 1, p);
+                            let y = if s.counts[c][a][i] > 0.0 { 1.0 } else { 0.0 };
+                            *slot += (f.probability - y).powi(2);
+                        }
+                    }
+                }
+                out
+            });
+            self.cache.insert(o, v);
+        }
+        self.cache.get(&o).and_then(Option::as_ref)
+    }
+
+    /// Per category, the parameters to forecast from `origin`: the candidate with the
+    /// lowest Brier score over the origins in `[origin − fit_window, origin)` (each
+    /// scored on its own month, all before `origin`), or `base` itself when fitting is
+    /// off or fewer than [`MIN_FIT_ORIGINS`] origins could be scored.
+    pub fn params_at(&mut self, s: &Series, origin: i64, base: &ModelParams) -> Vec<ModelParams> {
+        let n = s.categories.len();
+        if base.fit_window == 0 {
+            return vec![*base; n];
+        }
+        let mut tot = vec![vec![0.0; n]; self.cands.len()];
+        let mut used = 0;
+        for o in (origin - base.fit_window as i64)..origin {
+            if let Some(b) = self.brier_at(s, o) {
+                used += 1;
+                for (t, x) in tot.iter_mut().zip(b) {
+                    for (tc, xc) in t.iter_mut().zip(x) {
+                        *tc += xc;
+                    }
+                }
+            }
+        }
+        if used < MIN_FIT_ORIGINS {
+            return vec![*base; n];
+        }
+        (0..n)
+            .map(|c| {
+                let best = (0..self.cands.len())
+                    .min_by(|x, y| tot[*x][c].total_cmp(&tot[*y][c]))
+                    .unwrap_or(0);
+                self.cands.get(best).copied().unwrap_or(*base)
+            })
+            .collect()
+    }
+}
+
+/// The model at one origin: each category's parameters (fitted or fixed) and the
+/// weighted sums they read.
+pub struct Model {
+    params: Vec<ModelParams>,
+    origins: Vec<(f64, Origin)>,
+}
+
+impl Model {
+    /// The model to forecast from `origin` (months before it only).
+    pub fn at(s: &Series, origin: i64, p: &ModelParams, fitter: &mut Fitter) -> Model {
+        let params = fitter.params_at(s, origin, p);
+        let mut origins: Vec<(f64, Origin)> = Vec::new();
+        for q in &params {
+            if !origins.iter().any(|(h, _)| *h == q.half_life) {
+                origins.push((q.half_life, Origin::at(s, origin, q)));
+            }
+        }
+        Model { params, origins }
+    }
+
+    /// The parameters of category index `c`.
+    pub fn params(&self, c: usize) -> Option<&ModelParams> {
+        self.params.get(c)
+    }
+
+    /// The forecast for category index `c`, area `a`, over `months` months.
+    pub fn forecast(&self, s: &Series, c: usize, a: usize, months: u32) -> Forecast {
+        let p = self.params.get(c).copied().unwrap_or_default();
+        match self.origins.iter().find(|(h, _)| *h == p.half_life) {
+            Some((_, o)) => o.forecast(s, c, a, months, &p),
+            None => Forecast {
+                rate: 0.0,
+                expected_events: 0.0,
+                probability: 0.0,
+                expected_harm: 0.0,
+            },
+        }
+    }
+}
+
 /// One category's line in an assessment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryAssessment {
@@ -607,9 +785,8 @@ pub fn assess_area(
     months: u32,
     p: &ModelParams,
 ) -> AreaAssessment {
-    let origin = month_index(period);
-    let origins = Origin::at(s, origin, p);
-    assess_with(s, &origins, a, period, months, p)
+    let m = Model::at(s, month_index(period), p, &mut Fitter::new(p));
+    assess_with(s, &m, a, period, months)
 }
 
 /// Assesses every area for one period (the full-country matrix).
@@ -619,21 +796,13 @@ pub fn assess_all(
     months: u32,
     p: &ModelParams,
 ) -> Vec<AreaAssessment> {
-    let origin = month_index(period);
-    let origins = Origin::at(s, origin, p);
+    let m = Model::at(s, month_index(period), p, &mut Fitter::new(p));
     (0..s.areas.len())
-        .map(|a| assess_with(s, &origins, a, period, months, p))
+        .map(|a| assess_with(s, &m, a, period, months))
         .collect()
 }
 
-fn assess_with(
-    s: &Series,
-    o: &Origin,
-    a: usize,
-    period: NaiveDate,
-    months: u32,
-    p: &ModelParams,
-) -> AreaAssessment {
+fn assess_with(s: &Series, o: &Model, a: usize, period: NaiveDate, months: u32) -> AreaAssessment {
     let origin = month_index(period);
     let start = period.with_day(1).unwrap_or(period);
     let l = i64::from(months.max(1));
@@ -672,7 +841,7 @@ fn assess_with(
         return out;
     }
     for c in 0..s.categories.len() {
-        let f = o.forecast(s, c, a, months, p);
+        let f = o.forecast(s, c, a, months);
         let lik = Scale::of_probability(f.probability);
         let imp = Scale::of_harm(f.expected_harm);
         let now = s.sum(c, a, origin - l, origin);

@@ -12,10 +12,14 @@
 //! Origins are scored only where the data cover both the month scored and the months
 //! before it (see [`Series::covered`]).
 //!
-//! With `fit`, the parameters are chosen by grid search on the first half of the origins
-//! and all three forecasts are scored on the second half only (out of sample).
+//! The model is the one assessments use: with `fit_window` > 0 (the default) its
+//! parameters are re-fitted per category at every origin on the origins before it only
+//! ([`crate::assess::Fitter`]), so the backtest is out of sample throughout.
+//!
+//! With `fit`, fixed parameters are instead chosen by grid search on the first half of
+//! the origins and all three forecasts are scored on the second half only.
 
-use crate::assess::{ModelParams, Origin, Series};
+use crate::assess::{Fitter, Model, ModelParams, Series};
 use serde::Serialize;
 
 /// One bin of the reliability (calibration) table.
@@ -78,19 +82,20 @@ fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usi
         first: None,
         last_origin: None,
     };
+    let mut fitter = Fitter::new(p);
     for origin in origins {
         // Only months the data cover: an event somewhere in the month scored and in the
         // months the forecast reads (a gap is missing data, not a quiet month).
         if !s.covered(origin) || !s.covered(origin + crate::assess::COVERAGE_MONTHS) {
             continue;
         }
-        let o = Origin::at(s, origin, p);
+        let o = Model::at(s, origin, p, &mut fitter);
         let i = (origin - s.first) as usize;
         acc.first.get_or_insert(origin);
         acc.last_origin = Some(origin);
         for &c in cats {
             for a in 0..s.areas.len() {
-                let f = o.forecast(s, c, a, 1, p);
+                let f = o.forecast(s, c, a, 1);
                 let y = if s.counts[c][a][i] > 0.0 { 1.0 } else { 0.0 };
                 let past = &s.counts[c][a][..i];
                 let base =
@@ -115,27 +120,6 @@ fn score(s: &Series, p: &ModelParams, origins: std::ops::Range<i64>, cats: &[usi
     acc
 }
 
-/// The candidate parameters `fit` searches.
-pub fn grid() -> Vec<ModelParams> {
-    let mut out = Vec::new();
-    for half_life in [1.0, 2.0, 3.0, 6.0, 12.0] {
-        for kappa in [0.25, 1.0, 4.0] {
-            for beta in [0.0, 0.5, 1.0] {
-                for dispersion in [Some(0.5), Some(1.0), Some(3.0), None] {
-                    out.push(ModelParams {
-                        half_life,
-                        kappa,
-                        beta,
-                        dispersion,
-                        ..ModelParams::default()
-                    });
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Runs the backtest. `categories` are indices into `s.categories` (0 = any event).
 /// Returns `None` when the series is shorter than 14 months (12 of burn-in + 2) or no
 /// origin is covered by the data.
@@ -153,13 +137,7 @@ pub fn likelihood(
     let (eval, chosen) = if fit {
         let mid = start + (end - start) / 2;
         let mut best = (f64::INFINITY, *params);
-        for cand in grid() {
-            let cand = ModelParams {
-                window: params.window,
-                neighbours: params.neighbours,
-                radius_km: params.radius_km,
-                ..cand
-            };
+        for cand in crate::assess::grid(params) {
             let a = score(s, &cand, start..mid, categories);
             let b = a.model / a.n.max(1) as f64;
             if b < best.0 {

@@ -20,10 +20,16 @@
 //!   tier, time to acknowledge and to act, escalation), from `data/poc/response_matrix.toml`.
 //! - [`tracking`]: response actions (owner, tier, option, due, status, outcome), overdue
 //!   detection and the warning-to-action metrics.
-//! - [`warnings`]: early warnings (spike, reprisal-cycle risk, new actor, severity) with
-//!   de-duplication, and the spike-warning backtest (precision, recall, lead time).
+//! - [`warnings`]: early warnings (spike, reprisal-cycle risk, new actor, severity,
+//!   atrocity risk) with de-duplication, and the spike-warning backtest (precision,
+//!   recall, lead time).
+//! - [`atrocity`]: the atrocity-risk assessment per country or region (UN Framework of
+//!   Analysis' 14 risk factors, Genocide Watch stage) from
+//!   `data/poc/atrocity_framework.toml`: suggested scores from data, analysts' scores,
+//!   overall score, diff between versions and the rise that raises a warning.
 
 pub mod assess;
+pub mod atrocity;
 pub mod backtest;
 pub mod category;
 pub mod persist;

@@ -96,16 +96,6 @@ struct RawEntry {
     options: Spanned<Vec<RawOption>>,
 }
 
-fn kind(s: &str) -> Option<WarningKind> {
-    Some(match s.trim() {
-        "spike" => WarningKind::Spike,
-        "reprisal" => WarningKind::Reprisal,
-        "new_actor" => WarningKind::NewActor,
-        "severity" => WarningKind::Severity,
-        _ => return None,
-    })
-}
-
 /// Parses a level code.
 pub fn level(s: &str) -> Option<WarningLevel> {
     Some(match s.trim() {
@@ -144,11 +134,11 @@ impl ResponseMatrix {
         let mut entries: Vec<MatrixEntry> = Vec::new();
         for se in &raw.entry {
             let e = se.get_ref();
-            let w = kind(e.warning.get_ref()).ok_or_else(|| {
+            let w = WarningKind::parse(e.warning.get_ref()).ok_or_else(|| {
                 bad(
                     e.warning.span().start,
                     format!(
-                        "unknown warning type '{}' (expected spike, reprisal, new_actor or severity)",
+                        "unknown warning type '{}' (expected spike, reprisal, new_actor, severity or atrocity)",
                         e.warning.get_ref()
                     ),
                 )

@@ -50,6 +50,9 @@ pub enum WarningKind {
     NewActor,
     /// A severity threshold was crossed.
     Severity,
+    /// An atrocity-risk assessment (UN Framework, Genocide Watch stage) scored higher
+    /// than its previous version (see [`crate::atrocity`]).
+    Atrocity,
 }
 
 impl WarningKind {
@@ -60,7 +63,23 @@ impl WarningKind {
             WarningKind::Reprisal => "reprisal",
             WarningKind::NewActor => "new_actor",
             WarningKind::Severity => "severity",
+            WarningKind::Atrocity => "atrocity",
         }
+    }
+
+    /// Every kind, in order.
+    pub const ALL: [WarningKind; 5] = [
+        WarningKind::Spike,
+        WarningKind::Reprisal,
+        WarningKind::NewActor,
+        WarningKind::Severity,
+        WarningKind::Atrocity,
+    ];
+
+    /// Parses a code ("new-actor" is accepted for "new_actor").
+    pub fn parse(s: &str) -> Option<WarningKind> {
+        let t = s.trim().replace('-', "_");
+        WarningKind::ALL.into_iter().find(|k| k.code() == t)
     }
 }
 
@@ -273,7 +292,9 @@ impl Builder {
     }
 }
 
-fn civilians_killed(e: &Event) -> u32 {
+/// Civilians killed in one event (best estimate): the civilian victim category, or the
+/// whole toll of violence against civilians reported without a breakdown.
+pub fn civilians_killed(e: &Event) -> u32 {
     let k = &e.casualties.killed;
     let by = k.best_of(VictimCategory::Civilians);
     if by == 0
@@ -284,6 +305,25 @@ fn civilians_killed(e: &Event) -> u32 {
     } else {
         by
     }
+}
+
+/// Tags that mark an attack on humanitarian workers, health or education.
+const AID_TAGS: [&str; 6] = [
+    "humanitarian",
+    "aid worker",
+    "health",
+    "health worker",
+    "school",
+    "education",
+];
+
+/// True for an attack on education (sub-type) or an event tagged as hitting
+/// humanitarian workers, health or education.
+pub fn is_attack_on_aid(e: &Event) -> bool {
+    e.sub_event_type == SubEventType::AttackOnEducation
+        || e.tags
+            .iter()
+            .any(|t| AID_TAGS.contains(&t.to_lowercase().as_str()))
 }
 
 /// Spike warnings only (used by the warnings backtest).
@@ -402,18 +442,8 @@ pub fn detect(
                 ),
             );
         }
-        let tags: Vec<String> = e.tags.iter().map(|t| t.to_lowercase()).collect();
-        let aid = [
-            "humanitarian",
-            "aid worker",
-            "health",
-            "health worker",
-            "school",
-            "education",
-        ];
-        if e.sub_event_type == SubEventType::AttackOnEducation
-            || tags.iter().any(|t| aid.contains(&t.as_str()))
-        {
+        if is_attack_on_aid(e) {
+            let tags: Vec<String> = e.tags.iter().map(|t| t.to_lowercase()).collect();
             b.raise(
                 WarningKind::Severity,
                 WarningLevel::High,
@@ -517,6 +547,79 @@ pub fn detect(
     out.extend(b.out);
     out.sort_by(|a, b| (a.period_start, a.kind, &a.area).cmp(&(b.period_start, b.kind, &b.area)));
     out
+}
+
+/// Days within which a new rise of an area's atrocity-risk assessment updates the area's
+/// atrocity warning instead of raising a new one. Assessments are revised monthly to
+/// quarterly, so two quarters: a rise in each of two successive quarters is one
+/// deteriorating situation.
+pub const ATROCITY_DEDUP_DAYS: i64 = 180;
+
+/// Subject of atrocity warnings (part of the de-duplication key).
+pub const ATROCITY_SUBJECT: &str = "atrocity risk";
+
+/// The warning for a rise of `area`'s atrocity-risk assessment saved on `day`
+/// ([`crate::atrocity::rise`]). De-duplicated like the detectors' warnings: when
+/// `existing` holds an atrocity warning for the same area (case-insensitive) last
+/// updated at most [`ATROCITY_DEDUP_DAYS`] before `day`, that warning is returned
+/// updated — level never lowered, evidence merged, trigger and explanation replaced,
+/// one more update — otherwise a new warning with a stable id.
+pub fn atrocity_warning(
+    existing: &[Warning],
+    area: &str,
+    day: NaiveDate,
+    rise: &crate::atrocity::Rise,
+) -> Warning {
+    let open = existing
+        .iter()
+        .filter(|w| {
+            w.kind == WarningKind::Atrocity
+                && w.subject == ATROCITY_SUBJECT
+                && w.area.to_lowercase() == area.trim().to_lowercase()
+        })
+        .max_by_key(|w| (w.period_end, w.period_start));
+    let mut b = Builder {
+        cfg: WarningConfig {
+            dedup_days: ATROCITY_DEDUP_DAYS,
+            ..WarningConfig::default()
+        },
+        open: HashMap::new(),
+        out: Vec::new(),
+    };
+    let area = match open {
+        Some(w) => {
+            b.out.push(w.clone());
+            b.open.insert(w.key(), 0);
+            w.area.clone()
+        }
+        None => area.trim().to_string(),
+    };
+    b.raise(
+        WarningKind::Atrocity,
+        rise.level,
+        &area,
+        ATROCITY_SUBJECT,
+        day,
+        day,
+        rise.trigger(),
+        &rise.events,
+        rise.explanation(),
+    );
+    let mut w = b.out.pop().unwrap_or_else(|| Warning {
+        id: Uuid::nil(),
+        kind: WarningKind::Atrocity,
+        level: rise.level,
+        area: area.clone(),
+        subject: ATROCITY_SUBJECT.into(),
+        period_start: day,
+        period_end: day,
+        trigger: rise.trigger(),
+        evidence: rise.events.clone(),
+        explanation: rise.explanation(),
+        updates: 1,
+    });
+    w.explanation = rise.explanation();
+    w
 }
 
 /// Results of the spike-warning backtest.

@@ -66,7 +66,7 @@ fn malformed_matrices_are_refused_with_file_line_and_reason() {
     assert!(ResponseMatrix::from_toml_str(&with(0, OK_BODY[0]), "m.toml").is_ok());
     assert_eq!(
         err(&with(0, "warning = \"flood\"")),
-        "m.toml:5: unknown warning type 'flood' (expected spike, reprisal, new_actor or severity)"
+        "m.toml:5: unknown warning type 'flood' (expected spike, reprisal, new_actor, severity or atrocity)"
     );
     assert_eq!(
         err(&with(1, "level = \"urgent\"")),
