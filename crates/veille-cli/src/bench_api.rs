@@ -235,6 +235,7 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
     if let Some(url) = &a.postgres {
         let schema = format!("bench_api_{}", a.events);
         let pg = Arc::new(veille_store::PgStore::connect_in_schema(url, &schema).await?);
+        crate::rollup::attach(pg.as_ref()).await?;
         let n = veille_store::Store::count_events(pg.as_ref(), &Default::default()).await?;
         if n < a.events {
             eprintln!("PostgreSQL: filling schema {schema}");

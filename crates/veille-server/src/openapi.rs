@@ -277,7 +277,7 @@ fn operation(r: &Route) -> Value {
         "description": format!("Access: {}", r.access),
         "parameters": params,
         "responses": {
-            "200": {"description": "OK"},
+            "2XX": {"description": "Success (200 OK, 201 Created or 204 No Content)"},
             "4XX": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "5XX": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         }
