@@ -69,7 +69,7 @@ fn category_indices(s: &Series, category: &str) -> Result<Vec<usize>> {
 
 async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     let level: Level = a.level.into();
-    let (s, events) = crate::assess::series(global, &a.source, level).await?;
+    let (s, n_events) = crate::assess::series(global, &a.source, level).await?;
     let cats = category_indices(&s, &a.category)?;
     let params = a.source.params();
     let Some((r, _)) = veille_protect::backtest::likelihood(&s, &params, &cats, a.fit) else {
@@ -77,7 +77,7 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
             "not enough history to backtest: {} events over {} month(s) with an admin unit; \
              the rolling origin needs at least 14 months (12 of burn-in) and months the data \
              cover",
-            events.len(),
+            n_events,
             s.len
         );
     };
@@ -87,7 +87,7 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     }
     println!(
         "likelihood backtest — {} events, {} areas ({:?}), category {}, origins {} to {}{}",
-        events.len(),
+        n_events,
         r.areas,
         level,
         a.category,
