@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod openapi;
 pub mod privacy;
+pub mod protect;
 pub mod roles;
 pub mod ui;
 
@@ -192,6 +193,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/map/events.geojson", get(events::map))
         .route("/api/export/{name}", get(events::export))
         .route("/api/public/events.geojson", get(events::public_map))
+        // Protection desk.
+        .route("/api/assessments", get(protect::assessments))
+        .route("/api/assessments/cell", get(protect::cell))
+        .route("/api/assessments/override", post(protect::override_cell))
+        .route("/api/rollups", get(protect::rollups))
+        .route("/api/warnings", get(protect::warnings))
+        .route("/api/warnings/{id}", get(protect::warning))
+        .route("/api/warnings/{id}/acknowledge", post(protect::acknowledge))
+        .route("/api/warnings/{id}/actions", post(protect::add_action))
+        .route("/api/actions/{warning}/{n}", post(protect::set_action))
+        .route("/api/metrics/warning-to-action", get(protect::metrics))
+        .route("/api/reports/region", post(protect::region_report))
+        .route("/api/reports/{name}", get(protect::report_file))
         .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))

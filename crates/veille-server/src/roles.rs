@@ -20,6 +20,15 @@ pub enum Permission {
     Export,
     /// Manage users and API tokens.
     UsersManage,
+    // Protection desk (threat matrix, warnings and actions, reports).
+    /// Read the threat matrix, rollups, warnings, metrics and reports (within clearance).
+    ProtectRead,
+    /// Override a cell of the threat assessment, with a justification.
+    ProtectAssess,
+    /// Acknowledge warnings, add response actions and change their status.
+    WarningsRespond,
+    /// Generate regional threat assessment reports.
+    ReportsGenerate,
 }
 
 impl Permission {
@@ -31,6 +40,11 @@ impl Permission {
         Permission::EventsRetract,
         Permission::Export,
         Permission::UsersManage,
+        // Protection desk.
+        Permission::ProtectRead,
+        Permission::ProtectAssess,
+        Permission::WarningsRespond,
+        Permission::ReportsGenerate,
     ];
 
     /// Stable code (also the API token scope).
@@ -42,6 +56,11 @@ impl Permission {
             Permission::EventsRetract => "events:retract",
             Permission::Export => "export",
             Permission::UsersManage => "users:manage",
+            // Protection desk.
+            Permission::ProtectRead => "protect:read",
+            Permission::ProtectAssess => "protect:assess",
+            Permission::WarningsRespond => "warnings:respond",
+            Permission::ReportsGenerate => "reports:generate",
         }
     }
 
@@ -122,13 +141,43 @@ impl Role {
                 P::EventsWrite,
                 P::EventsRetract,
                 P::Export,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::WarningsRespond,
+                P::ReportsGenerate,
             ],
-            Role::ProtectionOfficer => &[P::EventsRead, P::EventsHistory, P::Export],
-            Role::HumanRightsOfficer => {
-                &[P::EventsRead, P::EventsHistory, P::EventsWrite, P::Export]
-            }
-            Role::AlertOperator => &[P::EventsRead],
-            Role::Viewer => &[P::EventsRead],
+            Role::ProtectionOfficer => &[
+                P::EventsRead,
+                P::EventsHistory,
+                P::Export,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::WarningsRespond,
+                P::ReportsGenerate,
+            ],
+            Role::HumanRightsOfficer => &[
+                P::EventsRead,
+                P::EventsHistory,
+                P::EventsWrite,
+                P::Export,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::ReportsGenerate,
+            ],
+            Role::AlertOperator => &[
+                P::EventsRead,
+                // Protection desk.
+                P::ProtectRead,
+                P::WarningsRespond,
+            ],
+            Role::Viewer => &[
+                P::EventsRead,
+                // Protection desk.
+                P::ProtectRead,
+            ],
         }
     }
 
