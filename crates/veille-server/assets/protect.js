@@ -112,7 +112,7 @@
     app.appendChild(drill);
     if (can("protect:assess")) {
       const out = el("div");
-      const of = el("form", { class: "card", id: "override-form" },
+      const of = el("form", { class: "card filters", id: "override-form" },
         el("h2", null, t("protect.override")),
         field(el, t("protect.area"), el("input", { name: "area", required: true, list: "areas" })),
         el("datalist", { id: "areas" }, m.areas.map((a) => el("option", { value: a.area }))),
@@ -240,7 +240,7 @@
         const b = el("button", { type: "button", class: "ack", "data-id": w.id }, t("protect.acknowledge"));
         b.addEventListener("click", async () => {
           b.disabled = true;
-          try { const n = await api("POST", "/api/warnings/" + encodeURIComponent(w.id) + "/acknowledge"); ack.textContent = ackText(t, n); }
+          try { const n = await api("POST", "/api/warnings/" + encodeURIComponent(w.id) + "/acknowledge"); ack.textContent = ackText(t, n); await showMetrics(); }
           catch (e) { b.disabled = false; ack.appendChild(fail(el, t, e)); }
         });
         ack.appendChild(el("br"));
@@ -254,9 +254,16 @@
     app.appendChild(el("p", { class: "muted" }, t("protect.count", { n: ws.length })));
     app.appendChild(table(el, [t("protect.level_w"), t("protect.kind"), t("protect.area"), t("protect.subject"), t("protect.period"),
       t("protect.status"), t("protect.ack"), t("protect.actions")], rows, { id: "board" }));
-    const m = await api("GET", "/api/metrics/warning-to-action");
-    app.appendChild(el("div", { class: "card", id: "metrics" }, el("h2", null, t("protect.metrics")),
-      metricsTable(el, t, t("protect.area"), m.by_area), metricsTable(el, t, t("protect.component"), m.by_component)));
+    const card = el("div", { class: "card", id: "metrics" });
+    async function showMetrics() {
+      const m = await api("GET", "/api/metrics/warning-to-action");
+      while (card.firstChild) card.removeChild(card.firstChild);
+      card.appendChild(el("h2", null, t("protect.metrics")));
+      card.appendChild(metricsTable(el, t, t("protect.area"), m.by_area));
+      card.appendChild(metricsTable(el, t, t("protect.component"), m.by_component));
+    }
+    await showMetrics();
+    app.appendChild(card);
   };
 
   // ---- reports -------------------------------------------------------------------------

@@ -451,7 +451,10 @@ mod tests {
             }
             if let Some(prefix) = key.strip_suffix('_') {
                 // A key built at run time (`protect.risk_` + risk): some key has the prefix.
-                assert!(en.iter().any(|k| k.starts_with(&format!("{prefix}_"))), "{key}");
+                assert!(
+                    en.iter().any(|k| k.starts_with(&format!("{prefix}_"))),
+                    "{key}"
+                );
                 continue;
             }
             assert!(

@@ -2,7 +2,9 @@
 //! protocol (chromiumoxide, no browser download). A real server on a loopback port with a
 //! temporary SQLite database; a French-speaking analyst logs in, creates an event through
 //! the form (its notes carry `<script>`), sees it on the map and in the table, opens its
-//! page (notes shown as text, nothing executed), and switches the UI to English. The
+//! page (notes shown as text, nothing executed), acknowledges a warning on the warnings
+//! board (seeded through veille-desk), opens the threat matrix, and switches the UI to
+//! English. The
 //! first-load transfer size is read from the browser's Resource Timing. Screenshots go to
 //! `target/browser-artifacts/` (or `$VEILLE_BROWSER_ARTIFACTS`).
 //!
@@ -447,6 +449,79 @@ async fn analyst_session_in_a_real_browser() {
     .await;
     assert_eq!(history, serde_json::json!(1));
     shot(&page, "05-event.png").await;
+
+    // 6b. Acknowledges a warning: one seeded through veille-desk on that event; the
+    // board shows it unacknowledged, the analyst acknowledges it, its state changes.
+    let event = store_event(&store, &id).await;
+    let warning = veille_protect::warnings::Warning {
+        id: uuid::Uuid::now_v7(),
+        kind: veille_protect::warnings::WarningKind::Severity,
+        level: veille_protect::warnings::WarningLevel::High,
+        area: "Mopti/Bankass".into(),
+        subject: "civilians killed".into(),
+        period_start: event.date_start,
+        period_end: event.date_start,
+        trigger: "civilians killed in one event".into(),
+        evidence: vec![event.id],
+        explanation: "seeded by the browser test".into(),
+        updates: 1,
+    };
+    let sens = std::collections::HashMap::from([(event.id, event.sensitivity)]);
+    veille_desk::warn::save(
+        store.as_ref(),
+        std::slice::from_ref(&warning),
+        &sens,
+        "test",
+    )
+    .await
+    .unwrap();
+    let wid = warning.id.to_string();
+    go(&page, "#/warnings", "warnings").await;
+    let ack_cell = format!("document.querySelector('#ack-{wid}')");
+    wait_for(&page, "board row", &ack_cell).await;
+    let before = js(&page, &format!("return {ack_cell}.innerText;")).await;
+    assert!(before.as_str().unwrap().contains("non accusée"), "{before}");
+    shot(&page, "07-warnings-board.png").await;
+    page.find_element(format!("button.ack[data-id='{wid}']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &page,
+        "acknowledged",
+        &format!("{ack_cell}.innerText.includes('accusée par awa')"),
+    )
+    .await;
+    // The warning-to-action metrics follow.
+    wait_for(
+        &page,
+        "metrics",
+        "document.querySelector('#metrics tbody td:nth-child(3)').innerText === '1'",
+    )
+    .await;
+    shot(&page, "08-warning-acknowledged.png").await;
+    let matrix = veille_protect::response::ResponseMatrix::shipped().unwrap();
+    let stored = veille_desk::warn::get(
+        store.as_ref(),
+        &matrix,
+        veille_model::Sensitivity::StrictlyConfidential,
+        warning.id,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.acknowledged.unwrap().by, "awa");
+    // The threat matrix renders from the same store, one button per cell.
+    go(&page, "#/threats", "threats").await;
+    wait_for(
+        &page,
+        "matrix",
+        "document.querySelector('#matrix button.cell')",
+    )
+    .await;
+    shot(&page, "09-threat-matrix.png").await;
 
     // 7. Switch the UI to English.
     page.find_element("#lang-toggle")
