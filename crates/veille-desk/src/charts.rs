@@ -1,118 +1,145 @@
-//! The report's charts as inline SVG strings (no font, no file, no external resource):
-//! a bar chart (hotspots) and a line chart (monthly trend by category).
+//! The report's charts, drawn with plotters' SVG backend into strings the HTML inlines
+//! (no file, no external resource): a bar chart (hotspots) and a line chart (monthly
+//! trend by category). Plotters is built without a font backend (no `ttf`/`ab_glyph`):
+//! it then estimates text extents itself and writes `<text>` elements the browser
+//! renders with its own fonts, so nothing needs system fonts at build or run time.
 
-use std::fmt::Write as _;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 44.0;
-const BOTTOM: f64 = 56.0;
-const TOP: f64 = 28.0;
-const RIGHT: f64 = 120.0;
+use plotters::prelude::*;
 
 /// Colours of the series, in order (colour-blind safe, Okabe–Ito).
-pub const PALETTE: &[&str] = &[
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+pub const PALETTE: &[RGBColor] = &[
+    RGBColor(0, 0, 0),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(204, 121, 167),
+    RGBColor(240, 228, 66),
 ];
 
-fn open(title: &str, max: f64) -> String {
+const SIZE: (u32, u32) = (680, 280);
+const BAR: RGBColor = RGBColor(176, 58, 46);
+
+/// A chart that could not be drawn: a short note in its place (plotters' errors carry
+/// no secret; they are layout failures).
+fn failed(title: &str, e: &dyn std::fmt::Display) -> String {
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\">\
-         <text x=\"{LEFT}\" y=\"16\" font-family=\"sans-serif\" font-size=\"13\">{t}</text>\
-         <line x1=\"{LEFT}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#333\"/>\
-         <line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{y0}\" stroke=\"#333\"/>\
-         <text x=\"{tx}\" y=\"{ty}\" font-family=\"sans-serif\" font-size=\"10\" text-anchor=\"end\">{max}</text>\
-         <text x=\"{tx}\" y=\"{y0}\" font-family=\"sans-serif\" font-size=\"10\" text-anchor=\"end\">0</text>",
-        t = esc(title),
-        y0 = H - BOTTOM,
-        x1 = W - RIGHT,
-        tx = LEFT - 4.0,
-        ty = TOP + 4.0,
-        max = max
+        "<p>{}: chart unavailable ({})</p>",
+        title.replace('<', "&lt;"),
+        e.to_string().replace('<', "&lt;")
     )
 }
 
-fn x_label(s: &mut String, x: f64, label: &str) {
-    let ly = H - BOTTOM + 12.0;
-    let _ = write!(
-        s,
-        "<text x=\"{x:.1}\" y=\"{ly}\" font-family=\"sans-serif\" font-size=\"9\" transform=\"rotate(40 {x:.1} {ly})\">{}</text>",
-        esc(label)
-    );
+fn y_max(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, f64::max).ceil().max(1.0) * 1.1
 }
 
 /// A bar chart: one bar per (label, value).
 pub fn bars(title: &str, bars: &[(String, f64)]) -> String {
-    let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).ceil().max(1.0);
-    let n = bars.len().max(1) as f64;
-    let bw = (W - LEFT - RIGHT) / n;
-    let mut s = open(title, max);
-    for (i, (label, v)) in bars.iter().enumerate() {
-        let bh = (H - BOTTOM - TOP) * v.max(0.0) / max;
-        let x = LEFT + i as f64 * bw;
-        let _ = write!(
-            s,
-            "<rect x=\"{x1:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#b03a2e\"><title>{l}: {v:.1}</title></rect>",
-            x1 = x + 1.0,
-            y = H - BOTTOM - bh,
-            w = (bw - 2.0).max(1.0),
-            l = esc(label),
-        );
-        x_label(&mut s, x + bw / 2.0, label);
+    let mut svg = String::new();
+    let r = draw_bars(&mut svg, title, bars);
+    match r {
+        Ok(()) => svg,
+        Err(e) => failed(title, &e),
     }
-    s.push_str("</svg>");
-    s
 }
 
-/// A line chart: one polyline per named series over shared x labels, with a legend.
+fn draw_bars(
+    svg: &mut String,
+    title: &str,
+    bars: &[(String, f64)],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let n = bars.len().max(1) as u32;
+    let max = y_max(bars.iter().map(|b| b.1));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(60)
+        .y_label_area_size(44)
+        // A segmented 0..k range has k + 1 slots.
+        .build_cartesian_2d((0u32..n - 1).into_segmented(), 0f64..max)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(bars.len().max(1))
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => bars
+                .get(*i as usize)
+                .map(|b| b.0.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_style(("sans-serif", 11))
+        .y_desc("expected events")
+        .draw()?;
+    chart.draw_series(
+        Histogram::vertical(&chart)
+            .style(BAR.filled())
+            .margin(6)
+            .data(bars.iter().enumerate().map(|(i, b)| (i as u32, b.1))),
+    )?;
+    root.present()?;
+    Ok(())
+}
+
+/// A line chart: one line per named series over shared x labels (months), with a legend.
 pub fn lines(title: &str, labels: &[String], series: &[(String, Vec<f64>)]) -> String {
-    let max = series
-        .iter()
-        .flat_map(|(_, v)| v.iter().copied())
-        .fold(0.0, f64::max)
-        .ceil()
-        .max(1.0);
-    let n = labels.len().max(2) as f64;
-    let step = (W - LEFT - RIGHT) / (n - 1.0);
-    let y = |v: f64| H - BOTTOM - (H - BOTTOM - TOP) * v.max(0.0) / max;
-    let mut s = open(title, max);
-    for (i, l) in labels.iter().enumerate() {
-        x_label(&mut s, LEFT + i as f64 * step, l);
+    let mut svg = String::new();
+    let r = draw_lines(&mut svg, title, labels, series);
+    match r {
+        Ok(()) => svg,
+        Err(e) => failed(title, &e),
     }
+}
+
+fn draw_lines(
+    svg: &mut String,
+    title: &str,
+    labels: &[String],
+    series: &[(String, Vec<f64>)],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let n = labels.len().max(2);
+    let max = y_max(series.iter().flat_map(|(_, v)| v.iter().copied()));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 16))
+        .margin(8)
+        .margin_right(28)
+        .x_label_area_size(40)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0usize..n - 1, 0f64..max)?;
+    chart
+        .configure_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|i| labels.get(*i).cloned().unwrap_or_default())
+        .x_label_style(("sans-serif", 10))
+        .y_desc("events")
+        .draw()?;
     for (k, (name, values)) in series.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let pts: Vec<String> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", LEFT + i as f64 * step, y(*v)))
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\" points=\"{}\"><title>{}</title></polyline>",
-            pts.join(" "),
-            esc(name)
-        );
-        let ly = TOP + 14.0 * k as f64;
-        let lx = W - RIGHT + 8.0;
-        let _ = write!(
-            s,
-            "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" stroke=\"{colour}\" stroke-width=\"2\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" font-family=\"sans-serif\" font-size=\"10\">{}</text>",
-            esc(name),
-            x2 = lx + 14.0,
-            tx = lx + 18.0,
-            ty = ly + 3.0
-        );
+        chart
+            .draw_series(LineSeries::new(
+                values.iter().copied().enumerate(),
+                colour.stroke_width(2),
+            ))?
+            .label(name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
     }
-    s.push_str("</svg>");
-    s
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 11))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    root.present()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -121,20 +148,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_are_escaped_and_each_bar_and_line_is_drawn() {
+    fn charts_are_inline_svg_with_escaped_labels_one_bar_and_line_each() {
         let b = bars("a <b>", &[("x&y".into(), 2.0), ("z".into(), 1.0)]);
-        assert!(b.contains("a &lt;b&gt;") && b.contains("x&amp;y"));
-        assert_eq!(b.matches("<rect").count(), 2);
+        assert!(
+            b.starts_with("<svg") && b.trim_end().ends_with("</svg>"),
+            "{b}"
+        );
+        assert!(b.contains("a &lt;b&gt;") && b.contains("x&amp;y"), "{b}");
+        // Two bars in the bar colour.
+        assert_eq!(b.matches("fill=\"#B03A2E\"").count(), 2, "{b}");
+        let one = bars("one", &[("Djenne".into(), 3.0)]);
+        assert_eq!(one.matches("fill=\"#B03A2E\"").count(), 1, "{one}");
+        assert!(bars("none", &[]).starts_with("<svg"));
         let l = lines(
-            "t",
-            &["2026-01".into(), "2026-02".into()],
+            "trend",
+            &["2026-01".into(), "2026-02".into(), "2026-03".into()],
             &[
-                ("cat 1".into(), vec![0.0, 3.0]),
-                ("cat 6".into(), vec![1.0, 1.0]),
+                ("cat 1".into(), vec![0.0, 3.0, 1.0]),
+                ("cat 6".into(), vec![1.0, 1.0, 2.0]),
             ],
         );
-        assert_eq!(l.matches("<polyline").count(), 2);
-        // The highest point of the first series touches the top of the plot area.
-        assert!(l.contains(&format!("{:.1},{:.1}", W - RIGHT, TOP)), "{l}");
+        assert!(l.contains("<polyline"), "{l}");
+        // plotters writes each text on its own line.
+        assert!(
+            l.contains("\ncat 1\n</text>") && l.contains("\ncat 6\n</text>"),
+            "{l}"
+        );
+        assert!(l.contains("\n2026-02\n</text>"), "{l}");
+        assert!(!l.contains("http") || l.contains("xmlns=\"http://www.w3.org/2000/svg\""));
     }
 }
