@@ -14,7 +14,7 @@ use veille_protect::assess::{
     add_months, assess_all, assess_area, month_index, month_start, AreaAssessment, ModelParams,
     Scale, Series,
 };
-use veille_protect::rollup::{Facet, Grain, Level, Rollup};
+use veille_protect::rollup::{Facet, Grain, Level, Rollup, Tally};
 use veille_protect::{PocCode, RuleSet};
 use veille_store::{EventFilter, ProtectionRecord, Store};
 
@@ -423,25 +423,16 @@ pub fn parse_grain(s: &str) -> Result<Grain> {
     }
 }
 
-/// One row of the rollup table: an area and a period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// One row of the rollup table: an area, a period and what the rollup counts there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RollupRow {
     /// The area label.
     pub area: String,
     /// The period's first day.
     pub period: NaiveDate,
-    /// Events.
-    pub events: i64,
-    /// People killed (best estimates).
-    pub killed: i64,
-    /// Civilians killed.
-    pub civilians_killed: i64,
-    /// People injured.
-    pub injured: i64,
-    /// People abducted.
-    pub abducted: i64,
-    /// Civilian harm (killed + injured + abducted civilians).
-    pub civilian_harm: i64,
+    /// Events and casualties (the rollup's own tally).
+    #[serde(flatten)]
+    pub tally: Tally,
 }
 
 /// Counts and casualties per area of `level` and period of `grain` in `[from, to]`, for
@@ -471,19 +462,14 @@ pub fn rollup_table(
             continue;
         };
         let label = unit.label();
-        let row = rows
-            .entry((label.clone(), k.period))
+        rows.entry((label.clone(), k.period))
             .or_insert_with(|| RollupRow {
                 area: label,
                 period: k.period,
-                ..RollupRow::default()
-            });
-        row.events += t.events;
-        row.killed += t.killed;
-        row.civilians_killed += t.civilians_killed;
-        row.injured += t.injured;
-        row.abducted += t.abducted;
-        row.civilian_harm += t.civilian_harm;
+                tally: Tally::default(),
+            })
+            .tally
+            .plus(t);
     }
     rows.into_values().collect()
 }

@@ -1,4 +1,5 @@
-//! The protection desk API over real HTTP on SQLite, with the shipped UCDP GED rows
+//! The protection desk API over real HTTP on SQLite and, when `VEILLE_TEST_DATABASE_URL`
+//! is set, on PostgreSQL, with the shipped UCDP GED rows
 //! imported: the threat matrix and its cells, overrides, rollups, the warnings board and
 //! actions, metrics and reports. Aggregates count only what the caller may see (a
 //! confidential event does not move a viewer's numbers); every bad input gets its exact
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use veille_model::Sensitivity;
 use veille_server::{auth, AppState, Config, Role};
-use veille_store::{AuthStore, EventFilter, SqliteStore, Store};
+use veille_store::{AuthStore, EventFilter, PgStore, SqliteStore, Store};
 
 const PASSWORD: &str = "correct horse battery";
 const FILES: [&str; 2] = [
@@ -26,13 +27,34 @@ struct Server {
     store: Arc<dyn Store>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _dir: tempfile::TempDir,
+    pg: Option<PgStore>,
+    _dir: Option<tempfile::TempDir>,
 }
 
-/// A SQLite server with the GED rows imported and one user per role (named after it).
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Arc::new(SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
+/// A server with the GED rows imported and one user per role (named after it): on
+/// SQLite, or on PostgreSQL (`None` when `VEILLE_TEST_DATABASE_URL` is not set).
+async fn server(postgres: bool, name: &str) -> Option<Server> {
+    let (store, auth, pg, dir): (Arc<dyn Store>, Arc<dyn AuthStore>, _, _) = if postgres {
+        let url = match std::env::var("VEILLE_TEST_DATABASE_URL") {
+            Ok(u) if !u.trim().is_empty() => u,
+            _ => {
+                assert_ne!(
+                    std::env::var("VEILLE_REQUIRE_POSTGRES").as_deref(),
+                    Ok("1"),
+                    "VEILLE_REQUIRE_POSTGRES=1 but VEILLE_TEST_DATABASE_URL is not set"
+                );
+                println!("skipped: VEILLE_TEST_DATABASE_URL is not set");
+                return None;
+            }
+        };
+        let schema = format!("vt_protect_{name}_{}", std::process::id());
+        let s = Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap());
+        (s.clone(), s.clone(), Some((*s).clone()), None)
+    } else {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Arc::new(SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
+        (s.clone(), s, None, Some(dir))
+    };
     let opts = veille_ingest::ImportOptions {
         by: "tester".into(),
         enricher: Some(veille_ingest::enrich::StandardEnricher::shipped().unwrap()),
@@ -42,13 +64,13 @@ async fn server() -> Server {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../data/ucdp")
             .join(f);
-        veille_ingest::import_file(s.as_ref(), &p, &opts, &mut |_| {})
+        veille_ingest::import_file(store.as_ref(), &p, &opts, &mut |_| {})
             .await
             .unwrap();
     }
     let h = auth::hash_password(PASSWORD).unwrap();
     for r in Role::ALL {
-        s.create_user(r.code(), r.code(), "en", &h, "test")
+        auth.create_user(r.code(), r.code(), "en", &h, "test")
             .await
             .unwrap();
     }
@@ -56,20 +78,21 @@ async fn server() -> Server {
         secure_cookies: false,
         ..Config::default()
     };
-    let state = Arc::new(AppState::new(s.clone(), s.clone(), config).unwrap());
+    let state = Arc::new(AppState::new(store.clone(), auth, config).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(veille_server::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    Server {
+    Some(Server {
         base,
-        store: s,
+        store,
         stop: Some(tx),
         task: Some(task),
+        pg,
         _dir: dir,
-    }
+    })
 }
 
 impl Server {
@@ -79,6 +102,9 @@ impl Server {
         }
         if let Some(t) = self.task.take() {
             t.await.unwrap().unwrap();
+        }
+        if let Some(pg) = self.pg.take() {
+            pg.drop_schema().await.unwrap();
         }
     }
 }
@@ -165,8 +191,19 @@ fn any_last(m: &Value) -> i64 {
 }
 
 #[tokio::test]
-async fn a_confidential_event_does_not_change_a_viewers_numbers() {
-    let s = server().await;
+async fn sqlite_a_confidential_event_does_not_change_a_viewers_numbers() {
+    a_confidential_event_does_not_change_a_viewers_numbers(server(false, "numbers").await.unwrap())
+        .await;
+}
+
+#[tokio::test]
+async fn postgres_a_confidential_event_does_not_change_a_viewers_numbers() {
+    if let Some(s) = server(true, "numbers").await {
+        a_confidential_event_does_not_change_a_viewers_numbers(s).await;
+    }
+}
+
+async fn a_confidential_event_does_not_change_a_viewers_numbers(s: Server) {
     let viewer = login(&s, Role::Viewer).await;
     let analyst = login(&s, Role::Analyst).await;
     let q = "/api/assessments?level=admin1&period=2026-08&area=Mopti";
@@ -237,8 +274,21 @@ async fn a_confidential_event_does_not_change_a_viewers_numbers() {
 }
 
 #[tokio::test]
-async fn assessment_override_and_report_bad_input_is_refused_with_the_reason() {
-    let s = server().await;
+async fn sqlite_assessment_override_and_report_bad_input_is_refused_with_the_reason() {
+    assessment_override_and_report_bad_input_is_refused_with_the_reason(
+        server(false, "input").await.unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_assessment_override_and_report_bad_input_is_refused_with_the_reason() {
+    if let Some(s) = server(true, "input").await {
+        assessment_override_and_report_bad_input_is_refused_with_the_reason(s).await;
+    }
+}
+
+async fn assessment_override_and_report_bad_input_is_refused_with_the_reason(s: Server) {
     let analyst = login(&s, Role::Analyst).await;
     let viewer = login(&s, Role::Viewer).await;
     let (st, code, msg) = err(analyst.get("/api/assessments?period=2019-3").await).await;
@@ -409,8 +459,18 @@ async fn assessment_override_and_report_bad_input_is_refused_with_the_reason() {
 }
 
 #[tokio::test]
-async fn the_warning_board_acknowledges_acts_and_measures() {
-    let s = server().await;
+async fn sqlite_the_warning_board_acknowledges_acts_and_measures() {
+    the_warning_board_acknowledges_acts_and_measures(server(false, "board").await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn postgres_the_warning_board_acknowledges_acts_and_measures() {
+    if let Some(s) = server(true, "board").await {
+        the_warning_board_acknowledges_acts_and_measures(s).await;
+    }
+}
+
+async fn the_warning_board_acknowledges_acts_and_measures(s: Server) {
     let rules = veille_protect::RuleSet::shipped().unwrap();
     let reg = veille_actors::Registry::shipped().unwrap();
     let cfg = veille_protect::warnings::WarningConfig::default();
