@@ -578,11 +578,15 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
 
 /// The protection part of `veille demo`: the Mali threat matrix for the month after the
 /// data end, and the current warnings.
-pub fn demo_section(events: &[Event], db: &str) -> Result<()> {
+pub async fn demo_section(
+    store: &dyn veille_store::Store,
+    events: &[Event],
+    db: &str,
+) -> Result<()> {
     let rules = RuleSet::shipped()?;
     let registry = veille_actors::Registry::shipped()?;
     let params = ModelParams::default();
-    let rollup = veille_desk::rollup_from_events(events, &rules, registry, Default::default());
+    let rollup = veille_desk::rollup(store, &rules, registry, FULL_CLEARANCE).await?;
     let s = veille_desk::assess::series(&rollup, Level::Admin1, &params);
     let Some((_, hi)) = s.coverage else {
         return Ok(());
