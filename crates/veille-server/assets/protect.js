@@ -274,7 +274,7 @@
     if (!can("reports:generate")) { app.appendChild(el("p", null, t("protect.no_reports_right"))); return; }
     const regions = await api("GET", "/api/assessments?level=admin1");
     const out = el("div", { id: "report-out" });
-    const f = el("form", { class: "card", id: "report-form" },
+    const f = el("form", { class: "card filters", id: "report-form" },
       field(el, t("protect.region"), select(el, { name: "admin1" }, regions.areas.map((a) => [a.area, a.area]), query.get("admin1") || "")),
       field(el, t("protect.period"), el("input", { name: "period", required: true, placeholder: "YYYY-MM", value: query.get("period") || nextMonth(), size: 8 })),
       field(el, t("protect.months"), select(el, { name: "months" }, [["1", "1"], ["2", "2"]], "1")),

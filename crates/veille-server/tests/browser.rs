@@ -3,8 +3,8 @@
 //! temporary SQLite database; a French-speaking analyst logs in, creates an event through
 //! the form (its notes carry `<script>`), sees it on the map and in the table, opens its
 //! page (notes shown as text, nothing executed), acknowledges a warning on the warnings
-//! board (seeded through veille-desk), opens the threat matrix, and switches the UI to
-//! English. The
+//! board (seeded through veille-desk), opens the threat matrix, generates and downloads
+//! a regional report, and switches the UI to English. The
 //! first-load transfer size is read from the browser's Resource Timing. Screenshots go to
 //! `target/browser-artifacts/` (or `$VEILLE_BROWSER_ARTIFACTS`).
 //!
@@ -522,6 +522,41 @@ async fn analyst_session_in_a_real_browser() {
     )
     .await;
     shot(&page, "09-threat-matrix.png").await;
+    // Reports: generate the regional threat assessment and download it with this session.
+    go(&page, "#/reports", "reports").await;
+    wait_for(
+        &page,
+        "report form",
+        "document.querySelector('#report-form select option[value=\"Mopti\"]')",
+    )
+    .await;
+    js(
+        &page,
+        "const f = document.querySelector('#report-form'); f.admin1.value = 'Mopti'; \
+         f.period.value = '2019-04'; f.querySelector('button[type=submit]').click(); return 1;",
+    )
+    .await;
+    wait_for(
+        &page,
+        "report links",
+        "document.querySelector('#report-html')",
+    )
+    .await;
+    let html = js(
+        &page,
+        "const r = await fetch(document.querySelector('#report-html').href); \
+         return r.status + ' ' + (await r.text());",
+    )
+    .await;
+    let html = html.as_str().unwrap();
+    assert!(
+        html.starts_with("200 <!doctype html>")
+            && html.contains("Regional threat assessment — Mopti — 2019-04")
+            && html.contains("<svg"),
+        "{}",
+        &html[..html.len().min(300)]
+    );
+    shot(&page, "10-report.png").await;
 
     // 7. Switch the UI to English.
     page.find_element("#lang-toggle")
