@@ -14,7 +14,7 @@ use veille_protect::assess::{
     add_months, assess_all, assess_area, month_index, month_start, AreaAssessment, ModelParams,
     Scale, Series,
 };
-use veille_protect::rollup::{Facet, Grain, Level, Rollup, Tally};
+use veille_protect::rollup::{Facet, Grain, Level, Rollup, Tally, Unit};
 use veille_protect::{PocCode, RuleSet};
 use veille_store::{EventFilter, ProtectionRecord, Store};
 
@@ -435,12 +435,33 @@ pub struct RollupRow {
     pub tally: Tally,
 }
 
-/// Counts and casualties per area of `level` and period of `grain` in `[from, to]`, for
-/// one main category or all events, summed over event types; ordered by area, then
+/// The unit level of the rollup table: the assessment levels plus PRIO-GRID cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitLevel {
+    /// An admin level.
+    Admin(Level),
+    /// PRIO-GRID cells (labels `gid:N`).
+    Gid,
+}
+
+/// Parses a rollup unit level: `admin1`, `admin2` or `gid`.
+pub fn parse_unit_level(s: &str) -> Result<UnitLevel> {
+    match s.trim() {
+        "gid" => Ok(UnitLevel::Gid),
+        other => parse_level(other).map(UnitLevel::Admin).map_err(|_| {
+            DeskError::Invalid(format!(
+                "level must be admin1, admin2 or gid, got '{other}'"
+            ))
+        }),
+    }
+}
+
+/// Counts and casualties per unit of `level` and period of `grain` in `[from, to]`, for
+/// one main category or all events, summed over event types; ordered by unit, then
 /// period.
 pub fn rollup_table(
     r: &Rollup,
-    level: Level,
+    level: UnitLevel,
     grain: Grain,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
@@ -458,7 +479,10 @@ pub fn rollup_table(
         {
             continue;
         }
-        let Some(unit) = r.unit(k.unit).filter(|u| level.holds(u)) else {
+        let Some(unit) = r.unit(k.unit).filter(|u| match level {
+            UnitLevel::Admin(l) => l.holds(u),
+            UnitLevel::Gid => matches!(u, Unit::Gid(_)),
+        }) else {
             continue;
         };
         let label = unit.label();

@@ -164,7 +164,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "get",
         path: "/api/rollups",
-        summary: "Counts and casualties per area and period: ?level=&grain=day|week|month&from=&to=&category=",
+        summary: "Counts and casualties per unit and period: ?level=admin1|admin2|gid&grain=day|week|month&from=&to=&category=",
         access: "protect:read",
     },
     Route {

@@ -192,7 +192,7 @@ pub async fn override_cell(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RollupQuery {
-    /// `admin1` (default) or `admin2`.
+    /// `admin1` (default), `admin2` or `gid` (PRIO-GRID cells).
     pub level: Option<String>,
     /// `day`, `week` or `month` (default).
     pub grain: Option<String>,
@@ -212,7 +212,7 @@ pub async fn rollups(
 ) -> Result<Json<Vec<RollupRow>>, ApiError> {
     caller.require(Permission::ProtectRead, "read rollups")?;
     let c = config()?;
-    let level = desk_assess::parse_level(q.level.as_deref().unwrap_or("admin1"))?;
+    let level = desk_assess::parse_unit_level(q.level.as_deref().unwrap_or("admin1"))?;
     let grain = desk_assess::parse_grain(q.grain.as_deref().unwrap_or("month"))?;
     let category = desk_assess::parse_category(q.category.as_deref().unwrap_or("any"))?;
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);

@@ -309,6 +309,42 @@ async fn assessment_override_and_report_bad_input_is_refused_with_the_reason(s: 
         msg.starts_with("no events in an area called 'Atlantis' (known: "),
         "{msg}"
     );
+    let (st, _, msg) = err(analyst.get("/api/rollups?level=country").await).await;
+    assert_eq!(
+        (st, msg.as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            "level must be admin1, admin2 or gid, got 'country'"
+        )
+    );
+    let (st, _, msg) = err(analyst.get("/api/rollups?grain=year").await).await;
+    assert_eq!(
+        (st, msg.as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            "grain must be day, week or month, got 'year'"
+        )
+    );
+    // Every unit level and grain sums to the same number of events.
+    let total = |v: &Value| -> i64 {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["events"].as_i64().unwrap())
+            .sum()
+    };
+    let by_region = analyst
+        .json("/api/rollups?level=admin1&grain=month&from=2026-07-01&to=2026-07-31")
+        .await;
+    let by_region_days = analyst
+        .json("/api/rollups?level=admin1&grain=day&from=2026-07-01&to=2026-07-31")
+        .await;
+    assert!(total(&by_region) > 0);
+    assert_eq!(total(&by_region), total(&by_region_days));
+    let cells = analyst
+        .json("/api/rollups?level=gid&grain=month&from=2026-07-01&to=2026-07-31")
+        .await;
+    assert!(cells[0]["area"].as_str().unwrap().starts_with("gid:"));
     let (st, _, msg) = err(analyst.get("/api/assessments?months=3").await).await;
     assert_eq!(
         (st, msg.as_str()),
