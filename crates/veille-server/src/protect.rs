@@ -26,24 +26,24 @@ use veille_protect::response::{MatrixEntry, ResponseMatrix};
 use veille_protect::RuleSet;
 
 /// The shipped rules, response matrix and actor registry, loaded once.
-struct Config {
+struct Shipped {
     rules: RuleSet,
     matrix: ResponseMatrix,
     registry: &'static Registry,
 }
 
-static CONFIG: OnceLock<Config> = OnceLock::new();
+static SHIPPED: OnceLock<Shipped> = OnceLock::new();
 
-fn config() -> Result<&'static Config, ApiError> {
-    if let Some(c) = CONFIG.get() {
+fn config() -> Result<&'static Shipped, ApiError> {
+    if let Some(c) = SHIPPED.get() {
         return Ok(c);
     }
-    let c = Config {
+    let c = Shipped {
         rules: RuleSet::shipped().map_err(|e| ApiError::internal(&e))?,
         matrix: ResponseMatrix::shipped().map_err(|e| ApiError::internal(&e))?,
         registry: Registry::shipped().map_err(|e| ApiError::internal(&e))?,
     };
-    Ok(CONFIG.get_or_init(|| c))
+    Ok(SHIPPED.get_or_init(|| c))
 }
 
 fn redact(state: &AppState, caller: &Caller, events: &mut [Event]) {
