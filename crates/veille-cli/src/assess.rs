@@ -7,9 +7,10 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use veille_desk::FULL_CLEARANCE;
 use veille_model::Event;
-use veille_protect::assess::{assess_all, assess_area, AreaAssessment, ModelParams, Series};
-use veille_protect::rollup::{Level, Rollup};
+use veille_protect::assess::{assess_all, AreaAssessment, ModelParams, Series};
+use veille_protect::rollup::Level;
 use veille_protect::{category, PocCode, RuleSet};
 use veille_store::EventFilter;
 
@@ -63,86 +64,37 @@ pub struct OverrideCellArgs {
     reason: String,
 }
 
-fn cell_key(area: &str, period: NaiveDate, months: u32) -> String {
-    format!(
-        "{}|{}|{months}",
-        area.to_lowercase(),
-        period.format("%Y-%m")
-    )
-}
-
 async fn override_cell(a: OverrideCellArgs, global: &Global) -> Result<()> {
-    if a.reason.trim().is_empty() {
-        bail!("an override needs a reason");
-    }
-    let period = parse_period(&a.period)?;
-    let category = match a.category.trim() {
-        "any" => None,
-        c => match PocCode::parse(c).filter(|p| p.main() == *p) {
-            Some(p) => Some(p),
-            None => bail!("--category must be any or a main category 1-6, got '{c}'"),
-        },
-    };
-    let scale = |v: &Option<String>, what: &str| -> Result<Option<veille_protect::assess::Scale>> {
-        match v {
-            None => Ok(None),
-            Some(t) => match veille_protect::assess::Scale::parse(t) {
-                Some(x) => Ok(Some(x)),
-                None => {
-                    bail!("--{what} must be very low, low, medium, high or very high, got '{t}'")
-                }
-            },
-        }
-    };
-    let likelihood = scale(&a.likelihood, "likelihood")?;
-    let impact = scale(&a.impact, "impact")?;
-    if likelihood.is_none() && impact.is_none() {
-        bail!("give --likelihood, --impact or both");
-    }
     let store = global.store().await?;
-    let key = format!(
-        "{}|{}",
-        cell_key(&a.area, period, a.months),
-        category.map(|c| c.code()).unwrap_or("any")
-    );
-    let doc = serde_json::json!({"category": category, "likelihood": likelihood, "impact": impact, "reason": a.reason.trim()});
-    let r = store
-        .put_protection_record(
-            "assessment_override",
-            &key,
-            &doc,
-            &global.user,
-            Some(a.reason.trim()),
-        )
-        .await?;
+    let req = veille_desk::assess::CellOverrideRequest {
+        area: a.area,
+        period: a.period,
+        months: a.months,
+        category: a.category,
+        likelihood: a.likelihood,
+        impact: a.impact,
+        justification: a.reason,
+    };
+    let o = veille_desk::assess::override_cell(
+        store.as_ref(),
+        &RuleSet::shipped()?,
+        veille_actors::Registry::shipped()?,
+        FULL_CLEARANCE,
+        &req,
+        &global.user,
+        "--",
+    )
+    .await?;
     println!(
         "{}: {} override stored (version {})",
-        a.area,
-        category
+        o.area,
+        o.category
             .map(|c| format!("category {}", c.code()))
             .unwrap_or_else(|| "any-event".into()),
-        r.map(|r| r.version.to_string())
+        o.version
+            .map(|v| v.to_string())
             .unwrap_or_else(|| "unchanged".into())
     );
-    Ok(())
-}
-
-/// Fills each assessment's `overrides` from the store.
-async fn attach_overrides(out: &mut [AreaAssessment], global: &Global) -> Result<()> {
-    let Some(store) = global.existing_store().await? else {
-        return Ok(());
-    };
-    let recs = store.protection_records("assessment_override").await?;
-    for a in out.iter_mut() {
-        let prefix = format!("{}|", cell_key(&a.area, a.period_start, a.months));
-        for r in recs.iter().filter(|r| r.key.starts_with(&prefix)) {
-            let mut doc = r.doc.clone();
-            doc["by"] = serde_json::json!(r.by);
-            doc["at"] = serde_json::json!(r.at.to_rfc3339());
-            doc["version"] = serde_json::json!(r.version);
-            a.overrides.push(serde_json::from_value(doc)?);
-        }
-    }
     Ok(())
 }
 
@@ -157,19 +109,6 @@ pub struct OverrideArgs {
     /// Why (required).
     #[arg(long)]
     reason: String,
-}
-
-/// The analysts' category overrides stored in the database (event id → categories).
-pub async fn stored_overrides(
-    store: &dyn veille_store::Store,
-) -> Result<std::collections::HashMap<uuid::Uuid, Vec<PocCode>>> {
-    let mut out = std::collections::HashMap::new();
-    for r in store.protection_records("category_override").await? {
-        let id = uuid::Uuid::parse_str(&r.key)?;
-        let codes: Vec<PocCode> = serde_json::from_value(r.doc["categories"].clone())?;
-        out.insert(id, codes);
-    }
-    Ok(out)
 }
 
 async fn override_categories(a: OverrideArgs, global: &Global) -> Result<()> {
@@ -200,16 +139,14 @@ async fn override_categories(a: OverrideArgs, global: &Global) -> Result<()> {
     if store.get_event(id).await?.is_none() {
         bail!("no event with id {id}");
     }
-    let doc = serde_json::json!({ "categories": codes, "reason": a.reason.trim() });
-    let r = store
-        .put_protection_record(
-            "category_override",
-            &id.to_string(),
-            &doc,
-            &global.user,
-            Some(a.reason.trim()),
-        )
-        .await?;
+    let r = veille_desk::assess::override_categories(
+        store.as_ref(),
+        id,
+        &codes,
+        a.reason.trim(),
+        &global.user,
+    )
+    .await?;
     match r {
         Some(r) => println!(
             "event {id}: categories set to {} by {} (version {})",
@@ -329,10 +266,8 @@ pub struct AreaArgs {
 
 /// Parses `YYYY-MM` into the month's first day.
 pub fn parse_period(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.trim().len() == 7)
-        .with_context(|| format!("--period must be YYYY-MM, got '{s}'"))
+    veille_desk::assess::parse_period(s)
+        .map_err(|_| anyhow::anyhow!("--period must be YYYY-MM, got '{s}'"))
 }
 
 /// The events to assess: the given files (enriched), or every non-retracted stored event.
@@ -344,7 +279,12 @@ pub async fn load_events(global: &Global, files: &[PathBuf]) -> Result<Vec<Event
                 global.database
             );
         };
-        return Ok(store.list_events(&EventFilter::default()).await?);
+        return Ok(veille_desk::visible_events(
+            store.as_ref(),
+            FULL_CLEARANCE,
+            EventFilter::default(),
+        )
+        .await?);
     }
     let enricher = crate::demo::enricher()?;
     let mut out = Vec::new();
@@ -385,7 +325,10 @@ async fn categorise(a: CategoriseArgs, global: &Global) -> Result<()> {
     let registry = veille_ingest::reference::load_registry(Some(store.as_ref())).await?;
     let mut cat = rules.categorise(&event, Some(&registry));
     let history = store
-        .protection_history("category_override", &event.id.to_string())
+        .protection_history(
+            veille_desk::assess::CATEGORY_OVERRIDE,
+            &event.id.to_string(),
+        )
         .await?;
     let by_rules = cat.clone();
     if let Some(last) = history.last() {
@@ -459,23 +402,28 @@ async fn categorise(a: CategoriseArgs, global: &Global) -> Result<()> {
     Ok(())
 }
 
-/// Builds the rollup and the monthly series of `level`.
-pub async fn series(
-    global: &Global,
-    source: &SourceArgs,
-    level: Level,
-) -> Result<(Series, Vec<Event>)> {
+/// The monthly series of `level` (from the database's rollup, or the given files') and
+/// the number of events behind it.
+pub async fn series(global: &Global, source: &SourceArgs, level: Level) -> Result<(Series, u64)> {
     let rules = source.rules.load()?;
-    let events = load_events(global, &source.files).await?;
     let registry = veille_actors::Registry::shipped()?;
-    let overrides = match (source.files.is_empty(), global.existing_store().await?) {
-        (true, Some(store)) => stored_overrides(store.as_ref()).await?,
-        _ => Default::default(),
-    };
-    let rollup = Rollup::rebuild_with(events.iter(), &rules, Some(registry), overrides);
+    let params = source.params();
+    if source.files.is_empty() {
+        let Some(store) = global.existing_store().await? else {
+            bail!(
+                "no database at {} (run veille import or veille demo first, or pass --file)",
+                global.database
+            );
+        };
+        let n = store.count_events(&EventFilter::default()).await?;
+        let r = veille_desk::rollup(store.as_ref(), &rules, registry, FULL_CLEARANCE).await?;
+        return Ok((veille_desk::assess::series(&r, level, &params), n));
+    }
+    let events = load_events(global, &source.files).await?;
+    let r = veille_desk::rollup_from_events(&events, &rules, registry, Default::default());
     Ok((
-        Series::from_rollup(&rollup, level, &source.params()),
-        events,
+        veille_desk::assess::series(&r, level, &params),
+        events.len() as u64,
     ))
 }
 
@@ -602,28 +550,14 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
         a.level.into()
     };
     let (s, _) = series(global, &a.source, level).await?;
-    let period = match &a.period {
-        Some(p) => parse_period(p)?,
-        None => match s.coverage {
-            Some((_, hi)) => veille_protect::assess::month_start(hi + 1),
-            None => bail!("no events with an admin unit are loaded; nothing to assess"),
-        },
-    };
+    let period = a.period.as_deref().map(parse_period).transpose()?;
     let params = a.source.params();
     let name = a.admin1.as_deref().or(a.admin2.as_deref());
-    let mut out = match name {
-        Some(n) => {
-            let Some(i) = s.area(n) else {
-                bail!(
-                    "no events in an area called '{n}' (known: {})",
-                    s.labels.join(", ")
-                );
-            };
-            vec![assess_area(&s, i, period, a.months, &params)]
-        }
-        None => assess_all(&s, period, a.months, &params),
-    };
-    attach_overrides(&mut out, global).await?;
+    let mut m = veille_desk::assess::assess_series(&s, period, a.months, name, &params)?;
+    if let Some(store) = global.existing_store().await? {
+        veille_desk::assess::attach_overrides(store.as_ref(), &mut m.areas).await?;
+    }
+    let out = m.areas;
     if global.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -644,25 +578,27 @@ async fn area(a: AreaArgs, global: &Global) -> Result<()> {
 
 /// The protection part of `veille demo`: the Mali threat matrix for the month after the
 /// data end, and the current warnings.
-pub fn demo_section(events: &[Event], db: &str) -> Result<()> {
+pub async fn demo_section(
+    store: &dyn veille_store::Store,
+    events: &[Event],
+    db: &str,
+) -> Result<()> {
     let rules = RuleSet::shipped()?;
     let registry = veille_actors::Registry::shipped()?;
     let params = ModelParams::default();
-    let rollup = Rollup::rebuild(events.iter(), &rules, Some(registry));
-    let s = Series::from_rollup(&rollup, Level::Admin1, &params);
+    let rollup = veille_desk::rollup(store, &rules, registry, FULL_CLEARANCE).await?;
+    let s = veille_desk::assess::series(&rollup, Level::Admin1, &params);
     let Some((_, hi)) = s.coverage else {
         return Ok(());
     };
     let period = veille_protect::assess::month_start(hi + 1);
     println!();
     print_matrix(&assess_all(&s, period, 1, &params));
-    let cents = veille_protect::warnings::centroids(events);
-    let ws = veille_protect::warnings::detect(
+    let ws = veille_desk::warn::detect_in(
         events,
         &rules,
-        Some(registry),
+        registry,
         &veille_protect::warnings::WarningConfig::default(),
-        &cents,
     );
     let current: Vec<_> = ws
         .iter()

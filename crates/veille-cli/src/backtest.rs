@@ -73,7 +73,7 @@ fn category_indices(s: &Series, category: &str) -> Result<Vec<usize>> {
 
 async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     let level: Level = a.level.into();
-    let (s, events) = crate::assess::series(global, &a.source, level).await?;
+    let (s, n_events) = crate::assess::series(global, &a.source, level).await?;
     let cats = category_indices(&s, &a.category)?;
     let mut params = a.source.params();
     if let Some(w) = a.fit_window {
@@ -84,7 +84,7 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
             "not enough history to backtest: {} events over {} month(s) with an admin unit; \
              the rolling origin needs at least 14 months (12 of burn-in) and months the data \
              cover",
-            events.len(),
+            n_events,
             s.len
         );
     };
@@ -94,7 +94,7 @@ async fn likelihood(a: LikelihoodArgs, global: &Global) -> Result<()> {
     }
     println!(
         "likelihood backtest — {} events, {} areas ({:?}), category {}, origins {} to {}{}",
-        events.len(),
+        n_events,
         r.areas,
         level,
         a.category,

@@ -3,8 +3,8 @@
 //! events (SQLite, and PostgreSQL when a URL is given).
 //!
 //! Calls measured (each for `--seconds`, `--concurrency` clients): the map GeoJSON of a
-//! region and month, an events-table page, an event page, and a text search. The threat
-//! matrix joins when its endpoint exists.
+//! region and month, an events-table page, an event page, a text search, and the threat
+//! matrix (admin1 and admin2 alternately, at an analyst's clearance).
 
 use crate::Global;
 use anyhow::{bail, Context, Result};
@@ -115,7 +115,7 @@ async fn measure(
         auth_store.as_ref(),
         &user,
         "bench",
-        &[Permission::EventsRead],
+        &[Permission::EventsRead, Permission::ProtectRead],
         None,
     )
     .await?;
@@ -154,6 +154,13 @@ async fn measure(
             Arc::new(|i| {
                 let q = ["ogossagou", "mopti", "jnim", "bankass", "famas"][i % 5];
                 format!("/api/events?q={q}&limit=50")
+            }),
+        ),
+        (
+            "threat matrix",
+            Arc::new(|i| {
+                let level = ["admin1", "admin2"][i % 2];
+                format!("/api/assessments?level={level}")
             }),
         ),
     ];

@@ -152,7 +152,7 @@ pub async fn run(args: DemoArgs, global: &Global) -> Result<()> {
         println!("  veille --db {db} list --admin1 Mopti");
         println!("  veille --db {db} export --format geojson -o events.geojson   # opens in QGIS");
     }
-    crate::assess::demo_section(&all, &db)?;
+    crate::assess::demo_section(store.as_ref(), &all, &db).await?;
     crate::report::demo_report(&db, &global.user).await?;
     println!(
         "\nData: UCDP GED 23.1 and Candidate 26.0.7 (Sundberg & Melander 2013, JPR 50(4)), CC BY 4.0; {}.",

@@ -4,12 +4,12 @@
 
 use crate::assess::RulesArg;
 use crate::Global;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
-use veille_protect::response::{ResponseMatrix, Tier};
-use veille_protect::tracking::{self, Action, ActionStatus, TrackedWarning};
+use veille_desk::FULL_CLEARANCE;
+use veille_protect::response::ResponseMatrix;
 use veille_protect::warnings::{self, Warning, WarningConfig, WarningKind};
 use veille_store::Store;
 
@@ -210,12 +210,13 @@ pub async fn run(cmd: WarnCommand, global: &Global) -> Result<()> {
 }
 
 fn parse_kind(s: &str) -> Result<WarningKind> {
-    Ok(match s.trim() {
-        "spike" => WarningKind::Spike,
-        "reprisal" => WarningKind::Reprisal,
-        "new_actor" | "new-actor" => WarningKind::NewActor,
-        "severity" => WarningKind::Severity,
-        other => bail!("--kind must be spike, reprisal, new_actor or severity, got '{other}'"),
+    WarningKind::parse(s).with_context(|| {
+        let codes: Vec<&str> = WarningKind::ALL.iter().map(|k| k.code()).collect();
+        format!(
+            "--kind must be one of {}, got '{}'",
+            codes.join(", "),
+            s.trim()
+        )
     })
 }
 
@@ -226,12 +227,17 @@ async fn list(a: ListArgs, global: &Global) -> Result<()> {
         let Some(store) = global.existing_store().await? else {
             bail!("no database at {}", global.database);
         };
-        let mut v = Vec::new();
-        for r in store.protection_records("warning").await? {
-            v.push(serde_json::from_value::<warnings::Warning>(r.doc)?);
-        }
-        v.sort_by(|a, b| (a.period_start, a.kind, &a.area).cmp(&(b.period_start, b.kind, &b.area)));
-        v
+        veille_desk::warn::board(
+            store.as_ref(),
+            &ResponseMatrix::shipped()?,
+            FULL_CLEARANCE,
+            None,
+            chrono::Utc::now(),
+        )
+        .await?
+        .into_iter()
+        .map(|s| s.warning)
+        .collect()
     } else {
         detect(&a.detector, &cfg, global).await?
     };
@@ -284,22 +290,11 @@ async fn list(a: ListArgs, global: &Global) -> Result<()> {
     Ok(())
 }
 
-async fn detect(
-    d: &DetectorArgs,
-    cfg: &WarningConfig,
-    global: &Global,
-) -> Result<Vec<warnings::Warning>> {
+async fn detect(d: &DetectorArgs, cfg: &WarningConfig, global: &Global) -> Result<Vec<Warning>> {
     let rules = d.rules.load()?;
     let events = crate::assess::load_events(global, &d.files).await?;
     let registry = veille_actors::Registry::shipped()?;
-    let cents = warnings::centroids(&events);
-    Ok(warnings::detect(
-        &events,
-        &rules,
-        Some(registry),
-        cfg,
-        &cents,
-    ))
+    Ok(veille_desk::warn::detect_in(&events, &rules, registry, cfg))
 }
 
 async fn save(a: SaveArgs, global: &Global) -> Result<()> {
@@ -307,38 +302,19 @@ async fn save(a: SaveArgs, global: &Global) -> Result<()> {
         bail!("veille warn save reads the database; --file is for warn list and backtests");
     }
     let cfg = a.detector.config()?;
-    let ws = detect(&a.detector, &cfg, global).await?;
+    let rules = a.detector.rules.load()?;
     let store = global.store().await?;
-    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
-    // An escalation (veille warn overdue) is kept: the detector never lowers a level.
-    let stored: std::collections::HashMap<String, warnings::WarningLevel> = store
-        .protection_records("warning")
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            serde_json::from_value::<Warning>(r.doc)
-                .ok()
-                .map(|w| (r.key, w.level))
-        })
-        .collect();
-    for w in &ws {
-        let mut w = w.clone();
-        if let Some(l) = stored.get(&w.id.to_string()) {
-            w.level = w.level.max(*l);
-        }
-        let doc = serde_json::to_value(&w)?;
-        match store
-            .put_protection_record("warning", &w.id.to_string(), &doc, &global.user, None)
-            .await?
-        {
-            Some(r) if r.version == 1 => new += 1,
-            Some(_) => updated += 1,
-            None => unchanged += 1,
-        }
-    }
+    let c = veille_desk::warn::detect_and_save(
+        store.as_ref(),
+        &rules,
+        veille_actors::Registry::shipped()?,
+        &cfg,
+        &global.user,
+    )
+    .await?;
     println!(
-        "{} warnings: {new} new, {updated} updated, {unchanged} unchanged",
-        ws.len()
+        "{} warnings: {} new, {} updated, {} unchanged",
+        c.total, c.new, c.updated, c.unchanged
     );
     Ok(())
 }
@@ -399,44 +375,24 @@ async fn db(global: &Global) -> Result<Arc<dyn Store>> {
     }
 }
 
-/// A stored warning and when it was first stored.
-async fn stored_warning(
-    store: &Arc<dyn Store>,
-    id: uuid::Uuid,
-) -> Result<(Warning, chrono::DateTime<chrono::Utc>)> {
-    let key = id.to_string();
-    let hist = store.protection_history("warning", &key).await?;
-    let (Some(first), Some(last)) = (hist.first(), hist.last()) else {
-        bail!("no stored warning with id {id} (run veille warn save first)");
-    };
-    Ok((serde_json::from_value(last.doc.clone())?, first.at))
-}
-
-async fn actions_of(store: &Arc<dyn Store>) -> Result<Vec<Action>> {
-    let mut out = Vec::new();
-    for r in store.protection_records("action").await? {
-        out.push(serde_json::from_value::<Action>(r.doc)?);
+fn not_saved(e: veille_desk::DeskError) -> anyhow::Error {
+    match e {
+        veille_desk::DeskError::NotFound(m) if m.starts_with("no stored warning") => {
+            anyhow::anyhow!("{m} (run veille warn save first)")
+        }
+        other => other.into(),
     }
-    Ok(out)
 }
 
 async fn ack(a: AckArgs, global: &Global) -> Result<()> {
     let store = db(global).await?;
-    stored_warning(&store, a.id).await?;
-    let doc = serde_json::json!({ "by": global.user, "at": chrono::Utc::now() });
-    let key = a.id.to_string();
-    if !store
-        .protection_records("ack")
-        .await?
-        .iter()
-        .any(|r| r.key == key)
-    {
-        store
-            .put_protection_record("ack", &key, &doc, &global.user, None)
-            .await?;
-        println!("acknowledged warning {key}");
+    let new = veille_desk::warn::acknowledge(store.as_ref(), FULL_CLEARANCE, a.id, &global.user)
+        .await
+        .map_err(not_saved)?;
+    if new {
+        println!("acknowledged warning {}", a.id);
     } else {
-        println!("warning {key} was already acknowledged");
+        println!("warning {} was already acknowledged", a.id);
     }
     Ok(())
 }
@@ -444,7 +400,10 @@ async fn ack(a: AckArgs, global: &Global) -> Result<()> {
 async fn respond(a: RespondArgs, global: &Global) -> Result<()> {
     let store = db(global).await?;
     let m = a.matrix.load()?;
-    let (w, issued) = stored_warning(&store, a.id).await?;
+    let s = veille_desk::warn::get(store.as_ref(), &m, FULL_CLEARANCE, a.id, chrono::Utc::now())
+        .await
+        .map_err(not_saved)?;
+    let (w, issued) = (&s.warning, s.issued_at);
     println!(
         "[{}] {} {} — {} (issued {})",
         w.level.code(),
@@ -480,15 +439,10 @@ async fn respond(a: RespondArgs, global: &Global) -> Result<()> {
             println!("  ({}:{})", m.file, e.line);
         }
     }
-    let acts: Vec<Action> = actions_of(&store)
-        .await?
-        .into_iter()
-        .filter(|x| x.warning_id == a.id)
-        .collect();
-    if acts.is_empty() {
+    if s.actions.is_empty() {
         println!("  no action yet");
     }
-    for x in acts {
+    for x in &s.actions {
         println!(
             "  action {} [{}] {} ({}, tier {:?}): {} — due {}{}{}",
             x.key(),
@@ -499,9 +453,11 @@ async fn respond(a: RespondArgs, global: &Global) -> Result<()> {
             x.option,
             x.due.format("%Y-%m-%d %H:%M UTC"),
             x.reason
+                .as_ref()
                 .map(|r| format!("; reason: {r}"))
                 .unwrap_or_default(),
             x.outcome
+                .as_ref()
                 .map(|r| format!("; outcome: {r}"))
                 .unwrap_or_default(),
         );
@@ -509,64 +465,26 @@ async fn respond(a: RespondArgs, global: &Global) -> Result<()> {
     Ok(())
 }
 
-fn parse_tier(s: &str) -> Result<Tier> {
-    Ok(match s.trim() {
-        "I" | "1" => Tier::I,
-        "II" | "2" => Tier::II,
-        "III" | "3" => Tier::III,
-        other => bail!("--tier must be I, II or III, got '{other}'"),
-    })
-}
-
 async fn action_add(a: ActionAdd, global: &Global) -> Result<()> {
     let store = db(global).await?;
     let m = a.matrix.load()?;
-    let (w, _) = stored_warning(&store, a.id).await?;
-    if !m.components.contains_key(&a.component) {
-        bail!(
-            "unknown component '{}' (the matrix has: {})",
-            a.component,
-            m.components.keys().cloned().collect::<Vec<_>>().join(", ")
-        );
-    }
-    let tier = parse_tier(&a.tier)?;
-    let hours = match a.due_hours {
-        Some(h) => h,
-        None => m
-            .lookup(w.kind, w.level)
-            .map(|e| i64::from(e.act_hours))
-            .unwrap_or(72),
-    };
-    let n = actions_of(&store)
-        .await?
-        .iter()
-        .filter(|x| x.warning_id == a.id)
-        .count() as u32
-        + 1;
-    let now = chrono::Utc::now();
-    let act = Action {
-        warning_id: a.id,
-        n,
-        owner: a.owner,
-        component: a.component,
-        tier,
-        option: a.option,
-        due: now + chrono::Duration::hours(hours),
-        status: ActionStatus::Assigned,
-        reason: None,
-        outcome: None,
-        created_at: now,
-        updated_at: now,
-    };
-    store
-        .put_protection_record(
-            "action",
-            &act.key(),
-            &serde_json::to_value(&act)?,
-            &global.user,
-            None,
-        )
-        .await?;
+    let tier = veille_desk::warn::parse_tier("--tier", &a.tier)?;
+    let act = veille_desk::warn::add_action(
+        store.as_ref(),
+        &m,
+        FULL_CLEARANCE,
+        a.id,
+        veille_desk::warn::NewAction {
+            owner: a.owner,
+            component: a.component,
+            tier,
+            option: a.option,
+            due_hours: a.due_hours,
+        },
+        &global.user,
+    )
+    .await
+    .map_err(not_saved)?;
     println!(
         "action {} assigned to {}, due {}",
         act.key(),
@@ -578,118 +496,42 @@ async fn action_add(a: ActionAdd, global: &Global) -> Result<()> {
 
 async fn action_set(a: ActionSet, global: &Global) -> Result<()> {
     let store = db(global).await?;
-    let Some(status) = ActionStatus::parse(&a.status) else {
-        bail!(
-            "--status must be proposed, assigned, acknowledged, in_progress, done or declined, got '{}'",
-            a.status
-        );
-    };
-    let Some(rec) = store
-        .protection_records("action")
-        .await?
-        .into_iter()
-        .find(|r| r.key == a.key)
-    else {
-        bail!("no action {}", a.key);
-    };
-    let mut act: Action = serde_json::from_value(rec.doc)?;
-    act.set_status(
+    let status = veille_desk::warn::parse_status("--status", &a.status)?;
+    let act = veille_desk::warn::set_action(
+        store.as_ref(),
+        FULL_CLEARANCE,
+        &a.key,
         status,
         a.reason.as_deref(),
         a.outcome.as_deref(),
-        chrono::Utc::now(),
-    )?;
-    store
-        .put_protection_record(
-            "action",
-            &a.key,
-            &serde_json::to_value(&act)?,
-            &global.user,
-            a.reason.as_deref(),
-        )
-        .await?;
-    println!("action {} is now {}", a.key, status.code());
+        &global.user,
+    )
+    .await?;
+    println!("action {} is now {}", act.key(), act.status.code());
     Ok(())
 }
 
 async fn overdue(a: MatrixArg, global: &Global) -> Result<()> {
     let store = db(global).await?;
     let m = a.load()?;
-    let now = chrono::Utc::now();
-    let acked: Vec<String> = store
-        .protection_records("ack")
-        .await?
-        .into_iter()
-        .map(|r| r.key)
-        .collect();
-    let actions = actions_of(&store).await?;
-    let mut n = 0;
-    for rec in store.protection_records("warning").await? {
-        let mut w: Warning = serde_json::from_value(rec.doc)?;
-        let Some(e) = m.lookup(w.kind, w.level) else {
-            continue;
-        };
-        let issued = store
-            .protection_history("warning", &rec.key)
-            .await?
-            .first()
-            .map(|r| r.at)
-            .unwrap_or(rec.at);
-        let mut why = Vec::new();
-        if !acked.contains(&rec.key)
-            && now > issued + chrono::Duration::hours(i64::from(e.acknowledge_hours))
-        {
-            why.push(format!("not acknowledged within {} h", e.acknowledge_hours));
-        }
-        for x in actions
-            .iter()
-            .filter(|x| x.warning_id == w.id && x.is_overdue(now))
-        {
-            why.push(format!(
-                "action {} overdue since {}",
-                x.key(),
-                x.due.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        if why.is_empty() {
-            continue;
-        }
-        n += 1;
+    let items =
+        veille_desk::warn::escalate_overdue(store.as_ref(), &m, &global.user, chrono::Utc::now())
+            .await?;
+    for i in &items {
+        let w = &i.warning;
         println!(
             "[{}] {} {} — {}: {}",
             w.level.code(),
             w.kind.code(),
             w.area,
             w.id,
-            why.join("; ")
+            i.why.join("; ")
         );
-        let esc_key = format!("{}/{}", w.id, e.escalate_to.code());
-        let doc = serde_json::json!({"warning_id": w.id, "from": w.level.code(), "to": e.escalate_to.code(), "why": why, "at": now});
-        if !store
-            .protection_records("escalation")
-            .await?
-            .iter()
-            .any(|r| r.key == esc_key)
-        {
-            store
-                .put_protection_record("escalation", &esc_key, &doc, &global.user, Some("overdue"))
-                .await?;
-            if e.escalate_to > w.level {
-                w.level = e.escalate_to;
-                store
-                    .put_protection_record(
-                        "warning",
-                        &rec.key,
-                        &serde_json::to_value(&w)?,
-                        &global.user,
-                        Some("escalated: overdue"),
-                    )
-                    .await?;
-                println!("    escalated to {}", e.escalate_to.code());
-            }
+        if let Some(l) = i.escalated_to {
+            println!("    escalated to {}", l.code());
         }
     }
-    if n == 0 {
+    if items.is_empty() {
         println!("nothing overdue");
     }
     Ok(())
@@ -697,59 +539,21 @@ async fn overdue(a: MatrixArg, global: &Global) -> Result<()> {
 
 async fn metrics(global: &Global) -> Result<()> {
     let store = db(global).await?;
-    let acks: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> = store
-        .protection_records("ack")
-        .await?
-        .into_iter()
-        .map(|r| (r.key, r.at))
-        .collect();
-    let actions = actions_of(&store).await?;
-    let mut by_area = Vec::new();
-    let mut by_component = Vec::new();
-    for rec in store.protection_records("warning").await? {
-        let w: Warning = serde_json::from_value(rec.doc)?;
-        let issued = store
-            .protection_history("warning", &rec.key)
-            .await?
-            .first()
-            .map(|r| r.at)
-            .unwrap_or(rec.at);
-        let area = w.area.split('/').next().unwrap_or("").to_string();
-        let t = TrackedWarning {
-            id: w.id,
-            group: area,
-            issued_at: issued,
-            acknowledged_at: acks.get(&rec.key).copied(),
-        };
-        let comps: Vec<&str> = actions
-            .iter()
-            .filter(|a| a.warning_id == w.id)
-            .map(|a| a.component.as_str())
-            .collect();
-        for c in if comps.is_empty() {
-            vec!["(no action)"]
-        } else {
-            comps
-        } {
-            by_component.push(TrackedWarning {
-                group: c.to_string(),
-                ..t.clone()
-            });
-        }
-        by_area.push(t);
-    }
-    let now = chrono::Utc::now();
-    let ma = tracking::metrics(&by_area, &actions, now);
-    let mc = tracking::metrics(&by_component, &actions, now);
+    let r = veille_desk::warn::metrics(
+        store.as_ref(),
+        &ResponseMatrix::shipped()?,
+        FULL_CLEARANCE,
+        None,
+        None,
+        chrono::Utc::now(),
+    )
+    .await?;
     if global.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"by_area": ma, "by_component": mc}))?
-        );
+        println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());
     }
     let hrs = |h: Option<f64>| h.map(|h| format!("{h:.1} h")).unwrap_or_else(|| "—".into());
-    for (title, m) in [("area", ma), ("component", mc)] {
+    for (title, m) in [("area", r.by_area), ("component", r.by_component)] {
         println!("warning-to-action metrics by {title}:");
         println!(
             "  {:<24} {:>8} {:>6} {:>10} {:>12} {:>9} {:>11} {:>8}",

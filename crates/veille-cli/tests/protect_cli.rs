@@ -243,7 +243,7 @@ fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers(
     let out = veille(&db, &["warn", "list", "--kind", "flood"]);
     assert_eq!(
         err(&out),
-        "error: --kind must be spike, reprisal, new_actor or severity, got 'flood'"
+        "error: --kind must be one of spike, reprisal, new_actor, severity, atrocity, got 'flood'"
     );
     let j = json(&veille(&db, &["--json", "backtest", "warnings"]));
     let p = j["precision"].as_f64().unwrap();

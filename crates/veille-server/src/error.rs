@@ -165,3 +165,16 @@ impl From<veille_store::AuthError> for ApiError {
         }
     }
 }
+
+impl From<veille_desk::DeskError> for ApiError {
+    fn from(e: veille_desk::DeskError) -> Self {
+        use veille_desk::DeskError as E;
+        match e {
+            E::Invalid(m) => ApiError::bad_request(m),
+            E::NotFound(m) => ApiError::not_found(m),
+            E::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            E::Store(s) => s.into(),
+            other => ApiError::internal(&other),
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod events;
 pub mod merge;
 pub mod openapi;
 pub mod privacy;
+pub mod protect;
 pub mod reference;
 pub mod roles;
 pub mod ui;
@@ -211,6 +212,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/places/at", get(reference::place_at))
         .route("/api/actors", get(reference::list_actors))
         .route("/api/actors/{id}", get(reference::get_actor))
+        // Protection desk.
+        .route("/api/assessments", get(protect::assessments))
+        .route("/api/assessments/cell", get(protect::cell))
+        .route("/api/assessments/override", post(protect::override_cell))
+        .route("/api/rollups", get(protect::rollups))
+        .route("/api/warnings", get(protect::warnings))
+        .route("/api/warnings/{id}", get(protect::warning))
+        .route("/api/warnings/{id}/acknowledge", post(protect::acknowledge))
+        .route("/api/warnings/{id}/actions", post(protect::add_action))
+        .route("/api/actions/{warning}/{n}", post(protect::set_action))
+        .route("/api/metrics/warning-to-action", get(protect::metrics))
+        .route("/api/reports/region", post(protect::region_report))
+        .route("/api/reports/{name}", get(protect::report_file))
         .merge(ui::routes())
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(limit))

@@ -215,6 +215,79 @@ pub const ROUTES: &[Route] = &[
         summary: "Basemap: the shipped admin1 polygons (Natural Earth), named as events name them",
         access: "public",
     },
+    // Protection desk.
+    Route {
+        method: "get",
+        path: "/api/assessments",
+        summary: "Threat matrix: ?level=admin1|admin2&period=YYYY-MM&months=1|2&area= (explicit no data; counts only what the caller may see)",
+        access: "protect:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/assessments/cell",
+        summary: "The events behind a cell: ?area=&period=YYYY-MM&months=&category=any|1-6",
+        access: "protect:read",
+    },
+    Route {
+        method: "post",
+        path: "/api/assessments/override",
+        summary: "Override a cell: {area, period, months, category, likelihood?, impact?, justification}",
+        access: "protect:assess",
+    },
+    Route {
+        method: "get",
+        path: "/api/rollups",
+        summary: "Counts and casualties per unit and period: ?level=admin1|admin2|gid&grain=day|week|month&from=&to=&category=",
+        access: "protect:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/warnings",
+        summary: "The warnings board: ?status=open|overdue|done",
+        access: "protect:read",
+    },
+    Route {
+        method: "get",
+        path: "/api/warnings/{id}",
+        summary: "A warning: evidence events, explanation, response matrix entry, actions",
+        access: "protect:read",
+    },
+    Route {
+        method: "post",
+        path: "/api/warnings/{id}/acknowledge",
+        summary: "Acknowledge a warning (once)",
+        access: "warnings:respond",
+    },
+    Route {
+        method: "post",
+        path: "/api/warnings/{id}/actions",
+        summary: "Add a response action: {owner, component, tier, option, due_hours?}",
+        access: "warnings:respond",
+    },
+    Route {
+        method: "post",
+        path: "/api/actions/{warning}/{n}",
+        summary: "Change action WARNING_ID/N: {status, reason?, outcome?}",
+        access: "warnings:respond",
+    },
+    Route {
+        method: "get",
+        path: "/api/metrics/warning-to-action",
+        summary: "Warning-to-action metrics by area and component: ?from=&to= (YYYY-MM-DD, issue day)",
+        access: "protect:read",
+    },
+    Route {
+        method: "post",
+        path: "/api/reports/region",
+        summary: "Generate the regional threat assessment: {admin1, period, months?} → report id and links",
+        access: "reports:generate",
+    },
+    Route {
+        method: "get",
+        path: "/api/reports/{name}",
+        summary: "Download a generated report: {id}.html or {id}.md",
+        access: "protect:read",
+    },
 ];
 
 /// The query parameters of the review, merge and reference endpoints.
@@ -285,6 +358,7 @@ fn operation(r: &Route) -> Value {
     if r.method == "post" {
         let optional = r.path == "/api/logout" || r.path.ends_with("/accept");
         op["requestBody"] = json!({"required": !optional, "content": {"application/json": {"schema": {"type": "object"}}}});
+        op["requestBody"] = json!({"required": r.path != "/api/logout" && !r.path.ends_with("/acknowledge"), "content": {"application/json": {"schema": {"type": "object"}}}});
     }
     op
 }

@@ -27,6 +27,15 @@ pub enum Permission {
     EventsMerge,
     /// Read reference data: place resolution, reverse geocoding, the actor registry.
     ReferenceRead,
+    // Protection desk (threat matrix, warnings and actions, reports).
+    /// Read the threat matrix, rollups, warnings, metrics and reports (within clearance).
+    ProtectRead,
+    /// Override a cell of the threat assessment, with a justification.
+    ProtectAssess,
+    /// Acknowledge warnings, add response actions and change their status.
+    WarningsRespond,
+    /// Generate regional threat assessment reports.
+    ReportsGenerate,
 }
 
 impl Permission {
@@ -42,6 +51,11 @@ impl Permission {
         Permission::DraftsReview,
         Permission::EventsMerge,
         Permission::ReferenceRead,
+        // Protection desk.
+        Permission::ProtectRead,
+        Permission::ProtectAssess,
+        Permission::WarningsRespond,
+        Permission::ReportsGenerate,
     ];
 
     /// Stable code (also the API token scope).
@@ -57,6 +71,11 @@ impl Permission {
             Permission::DraftsReview => "drafts:review",
             Permission::EventsMerge => "events:merge",
             Permission::ReferenceRead => "reference:read",
+            // Protection desk.
+            Permission::ProtectRead => "protect:read",
+            Permission::ProtectAssess => "protect:assess",
+            Permission::WarningsRespond => "warnings:respond",
+            Permission::ReportsGenerate => "reports:generate",
         }
     }
 
@@ -141,6 +160,11 @@ impl Role {
                 P::DraftsReview,
                 P::EventsMerge,
                 P::ReferenceRead,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::WarningsRespond,
+                P::ReportsGenerate,
             ],
             Role::ProtectionOfficer => &[
                 P::EventsRead,
@@ -148,6 +172,11 @@ impl Role {
                 P::Export,
                 // -- Review queue, merges and reference data.
                 P::ReferenceRead,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::WarningsRespond,
+                P::ReportsGenerate,
             ],
             Role::HumanRightsOfficer => &[
                 P::EventsRead,
@@ -157,16 +186,25 @@ impl Role {
                 // -- Review queue, merges and reference data.
                 P::DraftsReview,
                 P::ReferenceRead,
+                // Protection desk.
+                P::ProtectRead,
+                P::ProtectAssess,
+                P::ReportsGenerate,
             ],
             Role::AlertOperator => &[
                 P::EventsRead,
                 // -- Review queue, merges and reference data.
                 P::ReferenceRead,
+                // Protection desk.
+                P::ProtectRead,
+                P::WarningsRespond,
             ],
             Role::Viewer => &[
                 P::EventsRead,
                 // -- Review queue, merges and reference data.
                 P::ReferenceRead,
+                // Protection desk.
+                P::ProtectRead,
             ],
         }
     }

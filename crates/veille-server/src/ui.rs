@@ -47,6 +47,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("app.js", "text/javascript; charset=utf-8"),
     asset!("i18n.js", "text/javascript; charset=utf-8"),
+    asset!("protect.js", "text/javascript; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
     // Review queue, duplicates and merges, actors.
     asset!("review.js", "text/javascript; charset=utf-8"),
@@ -465,8 +466,43 @@ mod tests {
     }
 
     #[test]
+    fn protect_screens_have_english_and_french_strings_for_every_key_they_use() {
+        let src = asset_text("protect.js");
+        let en_at = src.find("Object.assign(window.VEILLE_I18N.en").unwrap();
+        let fr_at = src.find("Object.assign(window.VEILLE_I18N.fr").unwrap();
+        let (en, fr) = (keys(&src[en_at..fr_at]), keys(&src[fr_at..]));
+        assert!(en.len() > 40, "{}", en.len());
+        assert_eq!(en, fr);
+        let base = asset_text("i18n.js");
+        let base_en = keys(&base[base.find("en: {").unwrap()..base.find("fr: {").unwrap()]);
+        for piece in src[..en_at].split("t(\"").skip(1) {
+            let key = piece.split('"').next().unwrap();
+            if !key.contains('.') {
+                continue; // `get("period")`, not a string key
+            }
+            if let Some(prefix) = key.strip_suffix('_') {
+                // A key built at run time (`protect.risk_` + risk): some key has the prefix.
+                assert!(
+                    en.iter().any(|k| k.starts_with(&format!("{prefix}_"))),
+                    "{key}"
+                );
+                continue;
+            }
+            assert!(
+                en.contains(key) || base_en.contains(key),
+                "protect.js uses unknown string {key}"
+            );
+        }
+        // Registered before app.js runs its router.
+        let page = asset_text("index.html");
+        let at = |s: &str| page.find(s).unwrap();
+        assert!(at("/assets/i18n.js") < at("/assets/protect.js"));
+        assert!(at("/assets/protect.js") < at("/assets/app.js"));
+    }
+
+    #[test]
     fn the_app_never_writes_html_from_strings() {
-        for path in ["app.js", "i18n.js", "review.js"] {
+        for path in ["app.js", "i18n.js", "review.js", "protect.js"] {
             let src = asset_text(path);
             for sink in [
                 "innerHTML",

@@ -4,7 +4,9 @@
 //! the form (its notes carry `<script>`), sees it on the map and in the table, opens its
 //! page (notes shown as text, nothing executed), accepts a draft from the review queue
 //! (evidence highlighted in the report) and merges the duplicate the new event's page
-//! proposes, and switches the UI to English. The
+//! proposes, acknowledges a warning on the warnings board (seeded through veille-desk),
+//! opens the threat matrix, generates and downloads a regional report, and switches the
+//! UI to English. The
 //! first-load transfer size is read from the browser's Resource Timing. Screenshots go to
 //! `target/browser-artifacts/` (or `$VEILLE_BROWSER_ARTIFACTS`).
 //!
@@ -408,8 +410,8 @@ async fn analyst_session_in_a_real_browser() {
     assert!(text.contains("Ogossagou"), "{text}");
     shot(&page, "04-table.png").await;
 
-    // Screens whose endpoints do not exist yet say so, in the user's language.
-    go(&page, "#/reports", "reports").await;
+    // Every screen exists now; an unknown one says so, in the user's language.
+    go(&page, "#/nowhere", "nowhere").await;
     let placeholder = js(
         &page,
         "return document.querySelector('.placeholder').innerText;",
@@ -593,6 +595,114 @@ async fn analyst_session_in_a_real_browser() {
         linked,
         serde_json::json!(["1", format!("#/event/{}", draft.event.id)])
     );
+
+    // 7b. Acknowledges a warning: one seeded through veille-desk on that event; the
+    // board shows it unacknowledged, the analyst acknowledges it, its state changes.
+    let event = store_event(&store, &id).await;
+    let warning = veille_protect::warnings::Warning {
+        id: uuid::Uuid::now_v7(),
+        kind: veille_protect::warnings::WarningKind::Severity,
+        level: veille_protect::warnings::WarningLevel::High,
+        area: "Mopti/Bankass".into(),
+        subject: "civilians killed".into(),
+        period_start: event.date_start,
+        period_end: event.date_start,
+        trigger: "civilians killed in one event".into(),
+        evidence: vec![event.id],
+        explanation: "seeded by the browser test".into(),
+        updates: 1,
+    };
+    let sens = std::collections::HashMap::from([(event.id, event.sensitivity)]);
+    veille_desk::warn::save(
+        store.as_ref(),
+        std::slice::from_ref(&warning),
+        &sens,
+        "test",
+    )
+    .await
+    .unwrap();
+    let wid = warning.id.to_string();
+    go(&page, "#/warnings", "warnings").await;
+    let ack_cell = format!("document.querySelector('#ack-{wid}')");
+    wait_for(&page, "board row", &ack_cell).await;
+    let before = js(&page, &format!("return {ack_cell}.innerText;")).await;
+    assert!(before.as_str().unwrap().contains("non accusée"), "{before}");
+    shot(&page, "13-warnings-board.png").await;
+    page.find_element(format!("button.ack[data-id='{wid}']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &page,
+        "acknowledged",
+        &format!("{ack_cell}.innerText.includes('accusée par awa')"),
+    )
+    .await;
+    // The warning-to-action metrics follow.
+    wait_for(
+        &page,
+        "metrics",
+        "document.querySelector('#metrics tbody td:nth-child(3)').innerText === '1'",
+    )
+    .await;
+    shot(&page, "14-warning-acknowledged.png").await;
+    let matrix = veille_protect::response::ResponseMatrix::shipped().unwrap();
+    let stored = veille_desk::warn::get(
+        store.as_ref(),
+        &matrix,
+        veille_model::Sensitivity::StrictlyConfidential,
+        warning.id,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.acknowledged.unwrap().by, "awa");
+    // The threat matrix renders from the same store, one button per cell.
+    go(&page, "#/threats", "threats").await;
+    wait_for(
+        &page,
+        "matrix",
+        "document.querySelector('#matrix button.cell')",
+    )
+    .await;
+    shot(&page, "15-threat-matrix.png").await;
+    // Reports: generate the regional threat assessment and download it with this session.
+    go(&page, "#/reports", "reports").await;
+    wait_for(
+        &page,
+        "report form",
+        "document.querySelector('#report-form select option[value=\"Mopti\"]')",
+    )
+    .await;
+    js(
+        &page,
+        "const f = document.querySelector('#report-form'); f.admin1.value = 'Mopti'; \
+         f.period.value = '2019-04'; f.querySelector('button[type=submit]').click(); return 1;",
+    )
+    .await;
+    wait_for(
+        &page,
+        "report links",
+        "document.querySelector('#report-html')",
+    )
+    .await;
+    let html = js(
+        &page,
+        "const r = await fetch(document.querySelector('#report-html').href); \
+         return r.status + ' ' + (await r.text());",
+    )
+    .await;
+    let html = html.as_str().unwrap();
+    assert!(
+        html.starts_with("200 <!doctype html>")
+            && html.contains("Regional threat assessment — Mopti — 2019-04")
+            && html.contains("<svg"),
+        "{}",
+        &html[..html.len().min(300)]
+    );
+    shot(&page, "16-report.png").await;
 
     // 8. Switch the UI to English.
     page.find_element("#lang-toggle")
