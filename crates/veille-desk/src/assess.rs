@@ -222,7 +222,16 @@ pub async fn matrix(
     area: Option<&str>,
     params: &ModelParams,
 ) -> Result<Matrix> {
-    let r = rollup(store, rules, registry, clearance).await?;
+    // The matrix reads only the level's month cells with perpetrator and victim "all".
+    let scope = crate::Scope {
+        unit_kind: Some(match level {
+            Level::Admin1 => "admin1",
+            Level::Admin2 => "admin2",
+        }),
+        all_perp_victim: true,
+        ..crate::Scope::monthly()
+    };
+    let r = crate::rollup_in(store, rules, registry, clearance, &scope).await?;
     let s = series(&r, level, params);
     let mut m = assess_series(&s, period, months, area, params)?;
     attach_overrides(store, &mut m.areas).await?;

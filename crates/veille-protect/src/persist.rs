@@ -36,20 +36,27 @@ pub struct PocRollups {
 impl PocRollups {
     /// A contributor over `rules` and (for perpetrator classes) `registry`.
     pub fn new(rules: RuleSet, registry: Option<Registry>) -> Self {
-        let mut h = Fnv::default();
-        h.write(format!("{:?}", rules.rules).as_bytes());
-        if let Some(reg) = &registry {
-            for a in reg.actors() {
-                h.write(a.id.as_bytes());
-                h.write(format!("{:?}", a.kind).as_bytes());
-            }
-        }
+        let fingerprint = fingerprint_of(&rules, registry.as_ref());
         PocRollups {
             rules,
             registry,
-            fingerprint: format!("poc-rules:{:016x}", h.0),
+            fingerprint,
         }
     }
+}
+
+/// The fingerprint a [`PocRollups`] over these rules and registry has: persisted cells
+/// built under another one are not read.
+pub fn fingerprint_of(rules: &RuleSet, registry: Option<&Registry>) -> String {
+    let mut h = Fnv::default();
+    h.write(format!("{:?}", rules.rules).as_bytes());
+    if let Some(reg) = registry {
+        for a in reg.actors() {
+            h.write(a.id.as_bytes());
+            h.write(format!("{:?}", a.kind).as_bytes());
+        }
+    }
+    format!("poc-rules:{:016x}", h.0)
 }
 
 /// FNV-1a, 64 bit: a stable hash for the fingerprint (std's hasher may change between

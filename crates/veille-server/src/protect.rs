@@ -23,6 +23,7 @@ use veille_desk::warn::{self as desk_warn, BoardStatus, NewAction, StoredWarning
 use veille_model::Event;
 use veille_protect::assess::ModelParams;
 use veille_protect::response::{MatrixEntry, ResponseMatrix};
+use veille_protect::rollup::{Grain, Level};
 use veille_protect::RuleSet;
 
 /// The shipped rules, response matrix and actor registry, loaded once.
@@ -216,11 +217,27 @@ pub async fn rollups(
     let grain = desk_assess::parse_grain(q.grain.as_deref().unwrap_or("month"))?;
     let category = desk_assess::parse_category(q.category.as_deref().unwrap_or("any"))?;
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
-    let r = veille_desk::rollup(
+    let scope = veille_desk::Scope {
+        grains: vec![match grain {
+            Grain::Day => "day",
+            Grain::Week => "week",
+            Grain::Month => "month",
+        }],
+        unit_kind: Some(match level {
+            desk_assess::UnitLevel::Admin(Level::Admin1) => "admin1",
+            desk_assess::UnitLevel::Admin(Level::Admin2) => "admin2",
+            desk_assess::UnitLevel::Gid => "gid",
+        }),
+        from,
+        to,
+        all_perp_victim: true,
+    };
+    let r = veille_desk::rollup_in(
         state.store.as_ref(),
         &c.rules,
         c.registry,
         caller.role.clearance(),
+        &scope,
     )
     .await?;
     Ok(Json(desk_assess::rollup_table(

@@ -55,6 +55,12 @@ async fn server(postgres: bool, name: &str) -> Option<Server> {
         let s = Arc::new(SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
         (s.clone(), s, None, Some(dir))
     };
+    // The rollup contributor veille serve attaches: the threat matrix, cells and rollups
+    // below are read from the persisted rollup tables (checked at the end of each story).
+    store.attach_rollups(Arc::new(veille_protect::persist::PocRollups::new(
+        veille_protect::RuleSet::shipped().unwrap(),
+        Some(veille_actors::Registry::shipped().unwrap().clone()),
+    )));
     let opts = veille_ingest::ImportOptions {
         by: "tester".into(),
         enricher: Some(veille_ingest::enrich::StandardEnricher::shipped().unwrap()),
@@ -269,6 +275,17 @@ async fn a_confidential_event_does_not_change_a_viewers_numbers(s: Server) {
     assert_eq!(
         mopti(&r2)["killed"].as_i64().unwrap(),
         mopti(&r1)["killed"].as_i64().unwrap() + 99
+    );
+    // Those numbers came from the persisted rollups: current, and built with the rules
+    // and registry the desk reads with (otherwise it would have counted the events).
+    let st = s.store.rollup_status().await.unwrap();
+    assert!(!st.stale);
+    assert_eq!(
+        st.fingerprint,
+        Some(veille_protect::persist::fingerprint_of(
+            &veille_protect::RuleSet::shipped().unwrap(),
+            Some(veille_actors::Registry::shipped().unwrap()),
+        ))
     );
     s.finish().await;
 }

@@ -1791,6 +1791,13 @@ macro_rules! impl_store {
                         "events were written under other POC rules, or without them".into(),
                     ));
                 }
+                if let Some(want) = &query.fingerprint {
+                    if fingerprint.as_deref() != Some(want.as_str()) {
+                        return Err(StoreError::RollupsStale(
+                            "they were built with other POC rules or actor classes".into(),
+                        ));
+                    }
+                }
                 if let (Some(c), Some(f)) = (self.rollups.get(), fingerprint) {
                     if c.fingerprint() != f {
                         return Err(StoreError::RollupsStale(

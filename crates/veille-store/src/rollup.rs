@@ -140,6 +140,11 @@ pub struct RollupQuery {
     pub victim: Option<String>,
     /// Only events at or below this sensitivity (the reader's clearance). `None`: all.
     pub max_sensitivity: Option<Sensitivity>,
+    /// Only if the cells were built with this contributor fingerprint (else
+    /// [`StoreError::RollupsStale`](crate::StoreError::RollupsStale)): a reader with its
+    /// own rules never reads cells built with others.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// The state of the persisted rollups.
