@@ -147,6 +147,12 @@ pub async fn run(a: RollupBench) -> Result<()> {
         let bump = 1 + run as u32;
         with.push(revise(store.as_ref(), run as u64 * a.updates, a.updates, bump).await?);
         let (secs, n_areas, n_cells) = assess_country(store.as_ref()).await?;
+        // Printed as it goes: a long rebuild at the end must not hide these.
+        eprintln!(
+            "run {}: revision with rollups {:.3} ms/event; full-country assessment {secs:.3} s",
+            run + 1,
+            with[run]
+        );
         assess.push(secs);
         (areas, cells) = (n_areas, n_cells);
     }
@@ -155,6 +161,11 @@ pub async fn run(a: RollupBench) -> Result<()> {
     for run in 0..a.runs {
         let off = base + run as u64 * a.updates;
         without.push(revise(peer.as_ref(), off, a.updates, 1).await?);
+        eprintln!(
+            "peer run {}: revision without rollups {:.3} ms/event",
+            run + 1,
+            without[run]
+        );
     }
     let t = Instant::now();
     let stats = crate::rollup::rebuild(store.as_ref(), true).await?;
