@@ -7,24 +7,8 @@
 
 mod common;
 
-use common::{data, json, ok, veille};
+use common::{err, import_ged, json, ok, veille};
 use std::path::Path;
-
-const FILES: [&str; 2] = [
-    "data/ucdp/ged231_sample1000_mali.csv",
-    "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv",
-];
-
-fn imported(db: &Path) {
-    for f in FILES {
-        ok(&veille(db, &["import", data(f).to_str().unwrap()]));
-    }
-}
-
-fn err(out: &std::process::Output) -> String {
-    assert!(!out.status.success(), "expected failure");
-    String::from_utf8_lossy(&out.stderr).trim().to_string()
-}
 
 fn atrocity_warnings(db: &Path) -> Vec<serde_json::Value> {
     json(&veille(db, &["--json", "warn", "list", "--stored"]))
@@ -40,7 +24,7 @@ fn atrocity_warnings(db: &Path) -> Vec<serde_json::Value> {
 fn versions_suggestions_rise_warning_and_diff() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
 
     // Suggested scores from the Mopti rows of the 12 months before 2026-08.
     let out = ok(&veille(
@@ -204,7 +188,7 @@ fn versions_suggestions_rise_warning_and_diff() {
 fn refused_input_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     assert_eq!(
         err(&veille(&db, &["atrocity", "show", "--area", "Mopti"])),
         "error: no atrocity-risk assessment stored for 'Mopti' (run veille atrocity assess --area Mopti --save, or veille atrocity set)"

@@ -6,30 +6,13 @@
 
 mod common;
 
-use common::{data, json, ok, veille};
-use std::path::Path;
-
-const FILES: [&str; 2] = [
-    "data/ucdp/ged231_sample1000_mali.csv",
-    "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv",
-];
-
-fn imported(db: &Path) {
-    for f in FILES {
-        ok(&veille(db, &["import", data(f).to_str().unwrap()]));
-    }
-}
-
-fn err(out: &std::process::Output) -> String {
-    assert!(!out.status.success(), "expected failure");
-    String::from_utf8_lossy(&out.stderr).trim().to_string()
-}
+use common::{data, err, import_ged, json, ok, veille, GED_FILES};
 
 /// Rows of the GED files whose `adm_1` and `date_start` month match, counted with the
 /// csv crate rather than veille's importer.
 fn csv_count(adm1: &str, month: &str) -> i64 {
     let mut n = 0;
-    for f in FILES {
+    for f in GED_FILES {
         let mut r = csv::Reader::from_path(data(f)).unwrap();
         let h = r.headers().unwrap().clone();
         let ia = h.iter().position(|c| c == "adm_1").unwrap();
@@ -48,7 +31,7 @@ fn csv_count(adm1: &str, month: &str) -> i64 {
 fn categorise_shows_the_category_and_the_rule_that_fired() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     // GED 12989: the Government of Mali kills 20 civilians at Lere (1991): category 6.
     let out = ok(&veille(&db, &["assess", "categorise", "ged:12989"]));
     assert!(
@@ -78,7 +61,7 @@ fn categorise_shows_the_category_and_the_rule_that_fired() {
 fn area_assessment_counts_agree_with_the_csv_and_gaps_are_no_data() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     let j = json(&veille(
         &db,
         &[
@@ -140,7 +123,7 @@ fn area_assessment_counts_agree_with_the_csv_and_gaps_are_no_data() {
 fn bad_rules_files_periods_and_areas_are_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[[rule]]\nid = \"x\"\ncategories = [\"9\"]\n").unwrap();
     let out = veille(
@@ -215,7 +198,7 @@ fn backtest_beats_both_benchmarks_on_synthetic_history() {
 fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     let j = json(&veille(&db, &["--json", "warn", "list", "--limit", "1000"]));
     let ws = j.as_array().unwrap();
     assert!(!ws.is_empty());
@@ -278,7 +261,7 @@ fn warnings_are_listed_with_evidence_and_the_spike_backtest_reports_its_numbers(
 fn a_warning_gets_owners_deadlines_and_escalates_when_overdue() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     ok(&veille(&db, &["warn", "save"]));
     let ws = json(&veille(
         &db,
@@ -394,7 +377,7 @@ fn a_warning_gets_owners_deadlines_and_escalates_when_overdue() {
 fn regional_report_writes_markdown_and_self_contained_html_and_tracks_changes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     ok(&veille(&db, &["warn", "save"]));
     let out = dir.path().join("reports");
     let o = out.to_str().unwrap();
@@ -451,7 +434,7 @@ fn regional_report_writes_markdown_and_self_contained_html_and_tracks_changes() 
 fn an_override_is_a_revision_that_keeps_the_rules_result_visible() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     assert_eq!(
         err(&veille(
             &db,
@@ -527,7 +510,7 @@ fn an_override_is_a_revision_that_keeps_the_rules_result_visible() {
 fn an_assessment_cell_override_is_shown_next_to_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    imported(&db);
+    import_ged(&db);
     assert_eq!(
         err(&veille(
             &db,

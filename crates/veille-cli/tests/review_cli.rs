@@ -7,18 +7,12 @@
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::{json, ok, veille};
+use common::{err, json, ok, veille};
 use std::path::Path;
-use std::process::Output;
 use veille_model::{
     ActorParticipation, ActorRole, AdminUnit, Attribution, Count, Credibility, Event, ExternalId,
     Reliability, Source, SubEventType,
 };
-
-fn err(out: &Output) -> String {
-    assert!(!out.status.success(), "expected failure, got success");
-    String::from_utf8_lossy(&out.stderr).trim().to_string()
-}
 
 /// The Bouka Were ambush of 13 June 2020 as one source reports it.
 fn report(publisher: &str, killed: u32, lat: f64, ext: Option<&str>) -> Event {

@@ -6,18 +6,13 @@
 
 mod common;
 
-use common::{data, json, ok, veille};
+use common::{import_ged, json, ok, veille};
 
 #[test]
 fn imports_keep_rollups_current_and_a_rebuild_agrees() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    for f in [
-        "data/ucdp/ged231_sample1000_mali.csv",
-        "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv",
-    ] {
-        ok(&veille(&db, &["import", data(f).to_str().unwrap()]));
-    }
+    import_ged(&db);
     let live = json(&veille(&db, &["--json", "stats"]))["events"].clone();
     assert!(live.as_u64().unwrap() > 100, "{live}");
     let before = json(&veille(&db, &["--json", "rollup", "status"]));

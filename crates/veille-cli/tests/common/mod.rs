@@ -65,3 +65,22 @@ pub fn veille_with_stdin(db: &Path, args: &[&str], input: &str) -> Output {
         .expect("write stdin");
     child.wait_with_output().expect("wait for veille")
 }
+
+/// The real UCDP GED files shipped in data/ucdp.
+pub const GED_FILES: [&str; 2] = [
+    "data/ucdp/ged231_sample1000_mali.csv",
+    "data/ucdp/ged_candidate_v26_0_7_mali_extract.csv",
+];
+
+/// Imports both shipped GED files into `db`.
+pub fn import_ged(db: &Path) {
+    for f in GED_FILES {
+        ok(&veille(db, &["import", data(f).to_str().unwrap()]));
+    }
+}
+
+/// The trimmed standard error of a command that must fail.
+pub fn err(out: &Output) -> String {
+    assert!(!out.status.success(), "expected failure");
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
