@@ -7,8 +7,9 @@
 //! (see [`Ph`](crate::common::Ph)).
 
 /// Expands the store for one driver. The invoking module must define the store type
-/// `$store` with a `pool: sqlx::Pool<$db>` field and an inherent
-/// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>>`.
+/// `$store` with a `pool: sqlx::Pool<$db>` field and inherent methods
+/// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>>` and
+/// `async fn settle(&self) -> Result<()>` (called after bulk writes).
 macro_rules! impl_store {
     ($store:ident, $session:ident, $db:ty, $backend:expr, $max_params:expr, $ph:expr) => {
         use $crate::common::{
@@ -730,8 +731,37 @@ macro_rules! impl_store {
 
         /// Adds `delta` to `rollup_cells` in multi-row upserts, in key order (so that
         /// concurrent PostgreSQL writers lock cells in the same order).
-        async fn apply_rollup_delta(conn: &mut Conn, delta: $crate::rollup::Delta) -> Result<()> {
+        /// The statements that bring `rollup_facts` and `rollup_cells` in line: facts
+        /// deleted and upserted, then `delta` added to the cells in multi-row upserts, in
+        /// key order (so that concurrent PostgreSQL writers lock cells in the same order).
+        fn rollup_writes(
+            put: Vec<(String, String, String)>,
+            drop: Vec<String>,
+            delta: $crate::rollup::Delta,
+        ) -> Vec<(String, Vec<Arg>)> {
             use $crate::rollup::{cell_args, CELL_COLUMNS, CELL_NCOLS, CELL_UPSERT};
+            let mut out = Vec::new();
+            for chunk in drop.chunks(MAX_PARAMS.min(10_000)) {
+                let sql = format!(
+                    "DELETE FROM rollup_facts WHERE event_id IN ({})",
+                    list_sql(PH, chunk.len())
+                );
+                out.push((sql, chunk.iter().map(|id| Arg::Text(id.clone())).collect()));
+            }
+            let per = (MAX_PARAMS / 3).min(1000).max(1);
+            for chunk in put.chunks(per) {
+                let sql = format!(
+                    "INSERT INTO rollup_facts (event_id, sensitivity, facts) VALUES {} \
+                     ON CONFLICT (event_id) DO UPDATE SET sensitivity = excluded.sensitivity, \
+                     facts = excluded.facts",
+                    $crate::common::values_sql(PH, chunk.len(), 3)
+                );
+                let mut args = Vec::with_capacity(chunk.len() * 3);
+                for (id, sens, facts) in chunk {
+                    args.extend([Arg::Text(id.clone()), Arg::Text(sens.clone()), Arg::Text(facts.clone())]);
+                }
+                out.push((sql, args));
+            }
             let mut rows: Vec<_> = delta.into_iter().filter(|(_, t)| !t.is_zero()).collect();
             rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let per = (MAX_PARAMS / CELL_NCOLS).min(1000).max(1);
@@ -744,41 +774,30 @@ macro_rules! impl_store {
                 for ((key, sens), t) in chunk {
                     args.extend(cell_args(key, sens, t));
                 }
-                bind_args(sqlx::query(&sql), args).execute(&mut *conn).await?;
+                out.push((sql, args));
             }
-            Ok(())
+            out
         }
 
-        /// Writes (upserts) or deletes `rollup_facts` rows.
-        async fn write_rollup_facts(
-            conn: &mut Conn,
-            put: Vec<(String, String, String)>,
-            drop: Vec<String>,
-        ) -> Result<()> {
-            for chunk in drop.chunks(MAX_PARAMS.min(10_000)) {
-                let sql = format!(
-                    "DELETE FROM rollup_facts WHERE event_id IN ({})",
-                    list_sql(PH, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for id in chunk {
-                    q = q.bind(id.clone());
+        /// Runs `statements` in order. SQLite takes them as one multi-statement call
+        /// (its anonymous `?` parameters continue from one statement to the next), which
+        /// saves a round trip to its worker thread per statement; PostgreSQL prepares one
+        /// statement at a time.
+        async fn execute_all(conn: &mut Conn, statements: Vec<(String, Vec<Arg>)>) -> Result<()> {
+            let small = statements.iter().map(|(_, a)| a.len()).sum::<usize>() <= 20_000;
+            if $backend == Backend::Sqlite && statements.len() > 1 && small {
+                let mut sql = String::new();
+                let mut args = Vec::new();
+                for (s, a) in statements {
+                    sql.push_str(&s);
+                    sql.push_str(";\n");
+                    args.extend(a);
                 }
-                q.execute(&mut *conn).await?;
+                bind_args(sqlx::query(&sql), args).execute(&mut *conn).await?;
+                return Ok(());
             }
-            let per = (MAX_PARAMS / 3).min(1000).max(1);
-            for chunk in put.chunks(per) {
-                let sql = format!(
-                    "INSERT INTO rollup_facts (event_id, sensitivity, facts) VALUES {} \
-                     ON CONFLICT (event_id) DO UPDATE SET sensitivity = excluded.sensitivity, \
-                     facts = excluded.facts",
-                    $crate::common::values_sql(PH, chunk.len(), 3)
-                );
-                let mut q = sqlx::query(&sql);
-                for (id, sens, facts) in chunk {
-                    q = q.bind(id.clone()).bind(sens.clone()).bind(facts.clone());
-                }
-                q.execute(&mut *conn).await?;
+            for (sql, args) in statements {
+                bind_args(sqlx::query(&sql), args).execute(&mut *conn).await?;
             }
             Ok(())
         }
@@ -787,6 +806,9 @@ macro_rules! impl_store {
         /// transaction. `items` pairs each event id with the event as it now stands, or
         /// `None` when it no longer counts whatever its document says. Events merged into
         /// another are not counted; an event's category override is read here.
+        ///
+        /// One read (the state row, stored facts, merge marks and overrides together) and,
+        /// on SQLite, one write: every round trip counts when this runs for each event.
         async fn sync_rollups(
             conn: &mut Conn,
             contributor: Option<&dyn $crate::rollup::RollupContributor>,
@@ -795,37 +817,19 @@ macro_rules! impl_store {
             if items.is_empty() {
                 return Ok(());
             }
-            let (fingerprint, stale, _) = rollup_state(conn).await?;
             let Some(c) = contributor else {
-                if !stale {
-                    mark_rollups_stale(conn).await?;
-                }
-                return Ok(());
+                return mark_rollups_stale(conn).await;
             };
-            if stale {
-                return Ok(());
-            }
-            let mine = c.fingerprint();
-            match fingerprint {
-                Some(f) if f != mine => {
-                    mark_rollups_stale(conn).await?;
-                    return Ok(());
-                }
-                Some(_) => {}
-                None => {
-                    sqlx::query("UPDATE rollup_state SET fingerprint = $1 WHERE id = 1")
-                        .bind(&mine)
-                        .execute(&mut *conn)
-                        .await?;
-                }
-            }
+            let mut state: Option<(Option<String>, bool)> = None;
             let mut old: HashMap<String, (String, String)> = HashMap::new();
             let mut merged: std::collections::HashSet<String> = Default::default();
             let mut overrides: HashMap<String, serde_json::Value> = HashMap::new();
             let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
             for chunk in ids.chunks(MAX_PARAMS.min(10_000)) {
                 let sql = format!(
-                    "SELECT e.id, e.merged_into, f.sensitivity, f.facts, p.doc FROM events e \
+                    "SELECT e.id, e.merged_into, f.sensitivity, f.facts, p.doc, \
+                     s.fingerprint, s.stale FROM events e \
+                     LEFT JOIN rollup_state s ON s.id = 1 \
                      LEFT JOIN rollup_facts f ON f.event_id = e.id \
                      LEFT JOIN protection_records p ON p.kind = '{}' AND p.record_key = e.id \
                      WHERE e.id IN ({})",
@@ -838,6 +842,13 @@ macro_rules! impl_store {
                 }
                 for row in q.fetch_all(&mut *conn).await? {
                     let id: String = row.try_get(0)?;
+                    if state.is_none() {
+                        let stale: Option<i64> = row.try_get(6)?;
+                        let stale = stale.ok_or_else(|| {
+                            corrupt("rollup_state", "the state row is missing")
+                        })?;
+                        state = Some((row.try_get(5)?, stale != 0));
+                    }
                     if row.try_get::<Option<String>, _>(1)?.is_some() {
                         merged.insert(id.clone());
                     }
@@ -850,6 +861,24 @@ macro_rules! impl_store {
                         let v = serde_json::from_str(&doc).map_err(|e| corrupt(&id, e.to_string()))?;
                         overrides.insert(id, v);
                     }
+                }
+            }
+            // No stored event among the items: nothing to count.
+            let Some((fingerprint, stale)) = state else {
+                return Ok(());
+            };
+            if stale {
+                return Ok(());
+            }
+            let mine = c.fingerprint();
+            match fingerprint {
+                Some(f) if f != mine => return mark_rollups_stale(conn).await,
+                Some(_) => {}
+                None => {
+                    sqlx::query("UPDATE rollup_state SET fingerprint = $1 WHERE id = 1")
+                        .bind(&mine)
+                        .execute(&mut *conn)
+                        .await?;
                 }
             }
             let mut delta = $crate::rollup::Delta::new();
@@ -881,8 +910,7 @@ macro_rules! impl_store {
                     }
                 }
             }
-            write_rollup_facts(conn, put, drop).await?;
-            apply_rollup_delta(conn, delta).await
+            execute_all(conn, rollup_writes(put, drop, delta)).await
         }
 
         #[async_trait]
@@ -1110,6 +1138,7 @@ macro_rules! impl_store {
                 let tx = self.begin_write().await?;
                 Ok(Box::new($session {
                     tx,
+                    store: self.clone(),
                     batch: batch.clone(),
                     at: now(),
                     rollups: self.rollups.get(),
@@ -1814,7 +1843,7 @@ macro_rules! impl_store {
                      CAST(SUM(lat_e6) AS BIGINT), CAST(SUM(lon_e6) AS BIGINT), \
                      CAST(SUM(located) AS BIGINT) \
                      FROM rollup_cells WHERE {conds} \
-                     GROUP BY unit_kind, unit, grain, period, event_type, poc, perp, victim \
+                     GROUP BY unit_kind, grain, unit, period, event_type, poc, perp, victim \
                      HAVING SUM(events) <> 0"
                 );
                 let rows = bind_args(sqlx::query(&sql), args).fetch_all(&mut *conn).await?;
@@ -1910,14 +1939,16 @@ macro_rules! impl_store {
                         }
                         last = id;
                     }
-                    write_rollup_facts(&mut tx, put, Vec::new()).await?;
                     // Bound memory: flush the partial cube into the table now and then.
-                    if delta.len() > 250_000 {
-                        apply_rollup_delta(&mut tx, std::mem::take(&mut delta)).await?;
-                    }
+                    let cells = if delta.len() > 250_000 {
+                        std::mem::take(&mut delta)
+                    } else {
+                        Default::default()
+                    };
+                    execute_all(&mut tx, rollup_writes(put, Vec::new(), cells)).await?;
                     progress(stats.events_read);
                 }
-                apply_rollup_delta(&mut tx, delta).await?;
+                execute_all(&mut tx, rollup_writes(Vec::new(), Vec::new(), delta)).await?;
                 sqlx::query(
                     "UPDATE rollup_state SET fingerprint = $1, stale = 0, rebuilt_at = $2 WHERE id = 1",
                 )
@@ -1929,6 +1960,7 @@ macro_rules! impl_store {
                     count(&mut tx, "SELECT COUNT(*) FROM rollup_cells WHERE events <> 0").await?,
                 );
                 tx.commit().await?;
+                self.settle().await?;
                 Ok(stats)
             }
         }
@@ -1954,6 +1986,7 @@ macro_rules! impl_store {
         #[doc = concat!("A bulk import in progress on [`", stringify!($store), "`]: one open transaction.")]
         pub struct $session {
             tx: sqlx::Transaction<'static, $db>,
+            store: $store,
             batch: ImportBatch,
             at: chrono::DateTime<chrono::Utc>,
             rollups: Option<std::sync::Arc<dyn $crate::rollup::RollupContributor>>,
@@ -2161,7 +2194,7 @@ macro_rules! impl_store {
             async fn commit(mut self: Box<Self>, batch: &ImportBatch) -> Result<()> {
                 insert_batch(&mut self.tx, batch).await?;
                 self.tx.commit().await?;
-                Ok(())
+                self.store.settle().await
             }
 
             async fn rollback(self: Box<Self>) -> Result<()> {

@@ -82,6 +82,11 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// After a bulk write: nothing to do (PostgreSQL checkpoints by itself).
+    async fn settle(&self) -> crate::Result<()> {
+        Ok(())
+    }
+
     async fn begin_write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }

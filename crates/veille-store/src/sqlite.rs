@@ -5,11 +5,15 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A [`Store`](crate::Store) in one SQLite file (WAL journal, `synchronous=NORMAL`,
-/// foreign keys on, 5 s busy timeout, 64 MiB page cache). Writes take the write lock up front
-/// (`BEGIN IMMEDIATE`), so concurrent writers wait instead of failing.
+/// foreign keys on, 5 s busy timeout, 64 MiB page cache, memory-mapped reads). Writes go
+/// through one dedicated connection and take the write lock up front (`BEGIN IMMEDIATE`),
+/// so concurrent writers queue instead of failing, and the writer's page cache stays
+/// valid from one write to the next (a connection that did not make the last write must
+/// drop its whole cache before it reads).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
+    writer: sqlx::SqlitePool,
     rollups: crate::rollup::RollupSlot,
 }
 
@@ -27,13 +31,18 @@ impl SqliteStore {
             // spills dirty pages to the WAL long before it commits.
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let store = SqliteStore {
             pool,
+            writer,
             rollups: Default::default(),
         };
         store.backfill_event_actors().await?;
@@ -48,10 +57,21 @@ impl SqliteStore {
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     async fn begin_write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// After a bulk write (an import, a rollup rebuild): copies the write-ahead log back
+    /// into the database file and truncates it, so that the next small write does not pay
+    /// for checkpointing gigabytes, and the log does not keep the disk space.
+    async fn settle(&self) -> crate::Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await?;
+        Ok(())
     }
 }
 
