@@ -2,9 +2,19 @@
 //! concurrent load, over real HTTP on loopback, against a database filled with synthetic
 //! events (SQLite, and PostgreSQL when a URL is given).
 //!
-//! Calls measured (each for `--seconds`, `--concurrency` clients): the map GeoJSON of a
-//! region and month, an events-table page, an event page, a text search, and the threat
-//! matrix (admin1 and admin2 alternately, at an analyst's clearance).
+//! Calls measured (each for `--seconds`, `--concurrency` clients, at an analyst's
+//! clearance), each spread over a working set like a team's day rather than one URL
+//! repeated:
+//!
+//! - map GeoJSON: 10 regions × the 12 latest months of data (120 distinct requests);
+//! - events-table page: the first 20 pages, unfiltered or of one of 10 regions (220);
+//! - event page: 2,000 events from 20 months across the whole history (not cached);
+//! - text search: 20 place and armed-group names (20);
+//! - threat matrix: admin1 and admin2 × the 6 latest months (12).
+//!
+//! Each backend is measured twice: with the server's response cache (answers reused
+//! until the data changes; every first request of a key is a miss, counted) and without
+//! it (`--no-cache`: every answer computed). Nothing is warmed up before the clock starts.
 
 use crate::Global;
 use anyhow::{bail, Context, Result};
@@ -34,6 +44,24 @@ pub struct ApiBench {
     /// Working directory for the synthetic CSV and the SQLite file.
     #[arg(long, default_value = "target/bench-api")]
     workdir: PathBuf,
+    /// PostgreSQL schema holding the events (default `bench_api_<events>`; filled when it
+    /// holds fewer).
+    #[arg(long)]
+    pg_schema: Option<String>,
+    /// Which server configurations to measure.
+    #[arg(long, value_enum, default_value_t = CacheMode::Both)]
+    cache: CacheMode,
+}
+
+/// With or without the response cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CacheMode {
+    /// Only with the cache (the default server configuration).
+    On,
+    /// Only without it (every answer computed).
+    Off,
+    /// Both, one after the other.
+    Both,
 }
 
 /// One call type's figures.
@@ -41,6 +69,12 @@ pub struct ApiBench {
 pub struct CallStats {
     /// Backend.
     pub backend: String,
+    /// Response cache on or off.
+    pub cache: bool,
+    /// Answers served from the cache, and computed (cache on only).
+    pub cache_hits: u64,
+    /// Answers computed by the server while the cache was on.
+    pub cache_misses: u64,
     /// Call name.
     pub call: String,
     /// Requests completed.
@@ -85,21 +119,160 @@ pub async fn fill(store: &dyn veille_store::Store, csv: &std::path::Path) -> Res
     Ok(())
 }
 
+/// Regions of the working set.
+const REGIONS: [&str; 10] = [
+    "Mopti",
+    "Ségou",
+    "Gao",
+    "Tombouctou",
+    "Kidal",
+    "Ménaka",
+    "Koulikoro",
+    "Kayes",
+    "Sikasso",
+    "Bamako",
+];
+
+/// Searches of the working set: places and armed groups.
+const SEARCHES: [&str; 20] = [
+    "ogossagou",
+    "mopti",
+    "jnim",
+    "bankass",
+    "famas",
+    "sobane",
+    "djenne",
+    "koro",
+    "bandiagara",
+    "tenenkou",
+    "macina",
+    "niono",
+    "gao",
+    "menaka",
+    "kidal",
+    "tombouctou",
+    "wagner",
+    "isgs",
+    "ansar",
+    "boulkessi",
+];
+
+/// The first day of the month `back` months before `d`'s.
+fn month_back(d: chrono::NaiveDate, back: i32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let m = d.year() * 12 + d.month0() as i32 - back;
+    chrono::NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).unwrap_or(d)
+}
+
+/// The request paths of each call type (see the module docs).
+async fn working_set(store: &dyn veille_store::Store) -> Result<Vec<(&'static str, PathFn)>> {
+    let stats = store.stats().await?;
+    let Some(last) = stats.last_date else {
+        bail!("no events loaded");
+    };
+    let first = stats.first_date.unwrap_or(last);
+    // Event pages: 100 events from each of 20 months spread over the whole history.
+    let span = (last - first).num_days().max(1);
+    let mut ids = Vec::new();
+    for k in 0..20 {
+        let day = first + chrono::Duration::days(span * k / 20);
+        let from = month_back(day, 0);
+        let page = store
+            .list_events(&veille_store::EventFilter {
+                date_from: Some(from),
+                date_to: Some(month_back(day, -1)),
+                limit: Some(100),
+                ..Default::default()
+            })
+            .await?;
+        ids.extend(page.iter().map(|e| e.id.to_string()));
+    }
+    if ids.is_empty() {
+        bail!("no events to open");
+    }
+    let ids = Arc::new(ids);
+    let months: Arc<Vec<chrono::NaiveDate>> =
+        Arc::new((0..13).rev().map(|b| month_back(last, b)).collect());
+    let map_months = months.clone();
+    let matrix_months = months.clone();
+    let region = |i: usize| urlencode(REGIONS[i % REGIONS.len()]);
+    Ok(vec![
+        (
+            "map: region + month",
+            Arc::new(move |i| {
+                let m = (i / REGIONS.len()) % 12;
+                format!(
+                    "/api/map/events.geojson?admin1={}&date_from={}&date_to={}",
+                    region(i),
+                    map_months[m],
+                    map_months[m + 1]
+                )
+            }),
+        ),
+        (
+            "events table page",
+            Arc::new(move |i| {
+                let offset = (i % 20) * 50;
+                match (i / 20) % 11 {
+                    0 => format!("/api/events?limit=50&offset={offset}"),
+                    r => format!(
+                        "/api/events?admin1={}&limit=50&offset={offset}",
+                        region(r - 1)
+                    ),
+                }
+            }),
+        ),
+        ("event page", {
+            Arc::new(move |i| format!("/api/events/{}", ids[(i * 7) % ids.len()]))
+        }),
+        (
+            "search",
+            Arc::new(|i| format!("/api/events?q={}&limit=50", SEARCHES[i % SEARCHES.len()])),
+        ),
+        (
+            "threat matrix",
+            Arc::new(move |i| {
+                let level = ["admin1", "admin2"][i % 2];
+                let period = matrix_months[12 - (i / 2) % 6].format("%Y-%m");
+                format!("/api/assessments?level={level}&period={period}")
+            }),
+        ),
+    ])
+}
+
+/// Percent-encodes a query value (region names have accents).
+fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 async fn measure(
     backend: &str,
     store: Arc<dyn veille_store::Store>,
     auth_store: Arc<dyn veille_store::AuthStore>,
     a: &ApiBench,
+    cache: bool,
 ) -> Result<Vec<CallStats>> {
-    let state = Arc::new(AppState::new(
-        store.clone(),
-        auth_store.clone(),
-        Config::default(),
-    )?);
+    let config = Config {
+        response_cache_bytes: if cache {
+            Config::default().response_cache_bytes
+        } else {
+            0
+        },
+        ..Config::default()
+    };
+    let state = Arc::new(AppState::new(store.clone(), auth_store.clone(), config)?);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(veille_server::serve(listener, state, async move {
+    let server = tokio::spawn(veille_server::serve(listener, state.clone(), async move {
         let _ = rx.await;
     }));
     let name = format!("bench-{}", uuid::Uuid::now_v7().simple());
@@ -119,56 +292,13 @@ async fn measure(
         None,
     )
     .await?;
-    let sample = store
-        .list_events(&veille_store::EventFilter {
-            limit: Some(200),
-            ..Default::default()
-        })
-        .await?;
-    if sample.is_empty() {
-        bail!("no events loaded");
-    }
-    let ids: Arc<Vec<String>> = Arc::new(sample.iter().map(|e| e.id.to_string()).collect());
-    let month = sample[sample.len() / 2].date_start;
-    let first = month.format("%Y-%m-01").to_string();
-    let last = (month + chrono::Duration::days(31))
-        .format("%Y-%m-01")
-        .to_string();
-    let calls: Vec<(&str, PathFn)> = vec![
-        (
-            "map: region + month",
-            Arc::new(move |_| {
-                format!("/api/map/events.geojson?admin1=Mopti&date_from={first}&date_to={last}")
-            }),
-        ),
-        (
-            "events table page",
-            Arc::new(|i| format!("/api/events?limit=50&offset={}", (i * 50) % 5000)),
-        ),
-        ("event page", {
-            let ids = ids.clone();
-            Arc::new(move |i| format!("/api/events/{}", ids[i % ids.len()]))
-        }),
-        (
-            "search",
-            Arc::new(|i| {
-                let q = ["ogossagou", "mopti", "jnim", "bankass", "famas"][i % 5];
-                format!("/api/events?q={q}&limit=50")
-            }),
-        ),
-        (
-            "threat matrix",
-            Arc::new(|i| {
-                let level = ["admin1", "admin2"][i % 2];
-                format!("/api/assessments?level={level}")
-            }),
-        ),
-    ];
+    let calls = working_set(store.as_ref()).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.concurrency)
         .build()?;
     let mut out = Vec::new();
     for (call, path) in calls {
+        let before = state.cache.stats();
         let deadline = Instant::now() + Duration::from_secs(a.seconds);
         let t0 = Instant::now();
         let mut tasks = Vec::new();
@@ -184,6 +314,7 @@ async fn measure(
                     let r = client
                         .get(format!("{base}{}", path(i)))
                         .bearer_auth(&token)
+                        .header("accept-encoding", "gzip")
                         .send()
                         .await;
                     match r {
@@ -206,9 +337,13 @@ async fn measure(
             errors += e;
         }
         let secs = t0.elapsed().as_secs_f64();
+        let after = state.cache.stats();
         lat.sort_by(f64::total_cmp);
         out.push(CallStats {
             backend: backend.to_string(),
+            cache,
+            cache_hits: after.hits - before.hits,
+            cache_misses: after.misses - before.misses,
             call: call.to_string(),
             requests: lat.len(),
             errors,
@@ -221,6 +356,15 @@ async fn measure(
     let _ = stop.send(());
     server.await??;
     Ok(out)
+}
+
+/// The cache settings to measure.
+fn modes(m: CacheMode) -> &'static [bool] {
+    match m {
+        CacheMode::On => &[true],
+        CacheMode::Off => &[false],
+        CacheMode::Both => &[true, false],
+    }
 }
 
 /// Runs the benchmark.
@@ -238,9 +382,14 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
         eprintln!("SQLite: filling {}", db.display());
         fill(store.as_ref(), &csv).await?;
     }
-    all.extend(measure("sqlite", store, auth_store, &a).await?);
+    for &cache in modes(a.cache) {
+        all.extend(measure("sqlite", store.clone(), auth_store.clone(), &a, cache).await?);
+    }
     if let Some(url) = &a.postgres {
-        let schema = format!("bench_api_{}", a.events);
+        let schema = a
+            .pg_schema
+            .clone()
+            .unwrap_or_else(|| format!("bench_api_{}", a.events));
         let pg = Arc::new(veille_store::PgStore::connect_in_schema(url, &schema).await?);
         crate::rollup::attach(pg.as_ref()).await?;
         let n = veille_store::Store::count_events(pg.as_ref(), &Default::default()).await?;
@@ -248,7 +397,9 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
             eprintln!("PostgreSQL: filling schema {schema}");
             fill(pg.as_ref(), &csv).await?;
         }
-        all.extend(measure("postgres", pg.clone(), pg, &a).await?);
+        for &cache in modes(a.cache) {
+            all.extend(measure("postgres", pg.clone(), pg.clone(), &a, cache).await?);
+        }
     }
     if global.json {
         println!("{}", serde_json::to_string_pretty(&all)?);
@@ -259,13 +410,31 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
         a.events, a.concurrency, a.seconds
     );
     println!(
-        "{:<9} {:<22} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8}",
-        "backend", "call", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"
+        "{:<9} {:<6} {:<22} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>13}",
+        "backend",
+        "cache",
+        "call",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "hits/misses"
     );
     for s in &all {
         println!(
-            "{:<9} {:<22} {:>8} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1}",
-            s.backend, s.call, s.requests, s.errors, s.throughput, s.p50_ms, s.p95_ms, s.p99_ms
+            "{:<9} {:<6} {:<22} {:>8} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>13}",
+            s.backend,
+            if s.cache { "on" } else { "off" },
+            s.call,
+            s.requests,
+            s.errors,
+            s.throughput,
+            s.p50_ms,
+            s.p95_ms,
+            s.p99_ms,
+            format!("{}/{}", s.cache_hits, s.cache_misses)
         );
     }
     Ok(())

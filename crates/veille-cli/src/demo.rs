@@ -189,6 +189,7 @@ web: user admin, one-time password {password} (change it: veille --db {db} user 
         crate::serve::ServeArgs {
             addr: addr.to_string(),
             insecure_cookies: true,
+            cache_mb: 64,
         },
         &g,
     )

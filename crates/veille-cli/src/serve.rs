@@ -17,6 +17,10 @@ pub struct ServeArgs {
     /// production).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// Memory for computed answers (map, lists, threat matrix) reused until the data
+    /// changes, in MiB; 0 turns the cache off.
+    #[arg(long, default_value_t = 64)]
+    pub cache_mb: usize,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM; in-flight requests finish first.
@@ -24,6 +28,7 @@ pub async fn serve(args: ServeArgs, global: &Global) -> Result<()> {
     let (store, auth) = crate::open_store_with_auth(&global.database).await?;
     let config = Config {
         secure_cookies: !args.insecure_cookies,
+        response_cache_bytes: args.cache_mb.saturating_mul(1024 * 1024),
         ..Config::default()
     };
     let state = Arc::new(AppState::new(store, auth, config)?);

@@ -229,6 +229,7 @@ pub async fn matrix(
             Level::Admin2 => "admin2",
         }),
         all_perp_victim: true,
+        main_categories: true,
         ..crate::Scope::monthly()
     };
     let r = crate::rollup_in(store, rules, registry, clearance, &scope).await?;

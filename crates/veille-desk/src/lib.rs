@@ -48,6 +48,9 @@ pub struct Scope {
     pub to: Option<chrono::NaiveDate>,
     /// Only the cells whose perpetrator and victim facets are "all".
     pub all_perp_victim: bool,
+    /// Only the POC facets "all" and the six main categories (what the monthly series
+    /// of an assessment reads; sub-categories and "none" are left in the store).
+    pub main_categories: bool,
 }
 
 impl Scope {
@@ -59,6 +62,7 @@ impl Scope {
             from: None,
             to: None,
             all_perp_victim: false,
+            main_categories: false,
         }
     }
 }
@@ -99,6 +103,11 @@ pub async fn rollup_in(
             to: if total { None } else { scope.to },
             perp: facet(scope.all_perp_victim),
             victim: facet(scope.all_perp_victim),
+            pocs: (scope.main_categories && !total).then(|| {
+                std::iter::once(veille_store::rollup::FACET_ALL.to_string())
+                    .chain(PocCode::MAIN.iter().map(|p| p.code().to_string()))
+                    .collect()
+            }),
             max_sensitivity: Some(clearance),
             fingerprint: Some(fingerprint.clone()),
             ..RollupQuery::default()

@@ -381,6 +381,13 @@ impl Event {
         self.casualties.killed.best()
     }
 
+    /// True for records about victims: violence against civilians, or any casualty figure
+    /// given. Their exact location is shown only to roles allowed to see it (DOMAIN.md §8).
+    pub fn is_victim_related(&self) -> bool {
+        self.event_type == EventType::ViolenceAgainstCivilians
+            || self.casualties.figures().iter().any(|(_, f)| !f.is_empty())
+    }
+
     /// The perpetrators (role = perpetrator).
     pub fn perpetrators(&self) -> impl Iterator<Item = &ActorParticipation> {
         self.actors

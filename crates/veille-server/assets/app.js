@@ -318,14 +318,16 @@
       const nav = (o, key, enabled) => enabled
         ? el("a", { class: "button secondary", href: "#/events?" + qs(Object.assign({}, params, { offset: o, sort })) }, t(key))
         : el("span", { class: "button disabled" }, t(key));
-      root.appendChild(el("p", { id: "events-total", "data-total": String(page.total) }, t("table.total", { n: page.total })));
+      const exact = page.total_exact !== false;
+      root.appendChild(el("p", { id: "events-total", "data-total": String(page.total), "data-exact": String(exact) },
+        t(exact ? "table.total" : "table.total_atleast", { n: page.total })));
       root.appendChild(items.length
         ? el("div", { class: "table-scroll" }, el("table", { id: "events-table", class: "data" }, el("thead", null, head), body))
         : el("p", { class: "muted" }, t("table.empty")));
       root.appendChild(el("div", { class: "pager" },
         nav(Math.max(0, offset - limit), "table.prev", offset > 0),
-        el("span", null, t("table.page", { p: cur, n: pages })),
-        nav(offset + limit, "table.next", offset + limit < page.total)));
+        el("span", null, exact ? t("table.page", { p: cur, n: pages }) : t("table.page_open", { p: cur })),
+        nav(offset + limit, "table.next", exact ? offset + limit < page.total : items.length === limit)));
       root.appendChild(el("p", { class: "muted small" }, t("table.sort_note")));
     } catch (e) {
       root.appendChild(errorBox(e));

@@ -4,11 +4,12 @@
 //! roles without exact-location rights.
 
 use crate::auth::Caller;
+use crate::cache::cached;
 use crate::error::ApiError;
 use crate::roles::Permission;
 use crate::{ApiJson, ApiQuery, AppState};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
@@ -17,14 +18,23 @@ use std::sync::Arc;
 use uuid::Uuid;
 use veille_ingest::export::{export_mapped, ExportFormat};
 use veille_model::{Event, EventType, Revision, Sensitivity};
-use veille_store::EventFilter;
+use veille_store::{EventFilter, MapPoint};
 
 /// Default page size of `GET /api/events`.
 pub const DEFAULT_PAGE: u64 = 50;
 /// Largest page of `GET /api/events`.
 pub const MAX_PAGE: u64 = 500;
+/// The GeoJSON media type.
+const GEOJSON: &str = "application/geo+json";
 /// Largest map answer.
 pub const MAX_MAP: u64 = 20_000;
+/// Lists count their matches up to this many; beyond, `total_exact` is false and the
+/// total reads "at least". An exact count over a million events would read every index
+/// entry on every page; `veille stats` and the rollups give exact totals.
+pub const COUNT_CAP: u64 = 10_000;
+/// The cap of a text search's count: each match counted is looked up in the table, so
+/// "more than 1,000" is where counting stops being worth its cost.
+pub const TEXT_COUNT_CAP: u64 = 1_000;
 
 /// Filters shared by the list, map and export endpoints.
 #[derive(Debug, Default, Deserialize)]
@@ -102,8 +112,11 @@ impl EventQuery {
 /// One page of events.
 #[derive(Debug, Serialize)]
 pub struct Page {
-    /// Matching events visible to the caller.
+    /// Matching events visible to the caller, counted up to [`COUNT_CAP`] (a text search:
+    /// [`TEXT_COUNT_CAP`]).
     pub total: u64,
+    /// False when the count stopped at its cap: there are at least `total`.
+    pub total_exact: bool,
     /// Page size.
     pub limit: u64,
     /// Offset.
@@ -119,32 +132,59 @@ pub(crate) fn redact(state: &AppState, caller: &Caller, e: &mut Event) {
     }
 }
 
-/// `GET /api/events`.
+/// `GET /api/events`. Answers are cached until the data changes ([`crate::cache`]).
 pub async fn list(
     State(state): State<Arc<AppState>>,
     caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<EventQuery>,
-) -> Result<Json<Page>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(Permission::EventsRead, "read events")?;
     let f = q.filter(caller.role.clearance(), DEFAULT_PAGE, MAX_PAGE)?;
-    let total = state
-        .store
-        .count_events(&EventFilter {
-            limit: None,
-            offset: None,
-            ..f.clone()
-        })
-        .await?;
-    let mut items = state.store.list_events(&f).await?;
-    for e in &mut items {
-        redact(&state, &caller, e);
-    }
-    Ok(Json(Page {
-        total,
-        limit: f.limit.unwrap_or(DEFAULT_PAGE),
-        offset: f.offset.unwrap_or(0),
-        items,
-    }))
+    let cap = if f.text.is_some() {
+        TEXT_COUNT_CAP
+    } else {
+        COUNT_CAP
+    };
+    cached(
+        &state,
+        &caller,
+        "events",
+        uri.query(),
+        &headers,
+        "application/json",
+        || async {
+            let total = state
+                .store
+                .count_events_upto(
+                    &EventFilter {
+                        limit: None,
+                        offset: None,
+                        ..f.clone()
+                    },
+                    cap,
+                )
+                .await?;
+            let mut items = state.store.list_events(&f).await?;
+            for e in &mut items {
+                redact(&state, &caller, e);
+            }
+            json_bytes(&Page {
+                total,
+                total_exact: total < cap,
+                limit: f.limit.unwrap_or(DEFAULT_PAGE),
+                offset: f.offset.unwrap_or(0),
+                items,
+            })
+        },
+    )
+    .await
+}
+
+/// A value as JSON bytes.
+pub(crate) fn json_bytes<T: Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(v).map_err(|e| ApiError::internal(&e))
 }
 
 /// Resolves a path id (UUID or external id like `ged:12989`) to a visible event.
@@ -246,52 +286,59 @@ pub async fn retract(
     Ok(Json(rev))
 }
 
-fn map_feature(e: &Event) -> Option<serde_json::Value> {
-    let (lat, lon) = (e.location.latitude?, e.location.longitude?);
-    Some(serde_json::json!({
+fn map_feature(p: &MapPoint) -> serde_json::Value {
+    serde_json::json!({
         "type": "Feature",
-        "id": e.id,
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "id": p.id,
+        "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
         "properties": {
-            "id": e.id,
-            "date": e.date_start,
-            "event_type": e.event_type.code(),
-            "sub_event_type": e.sub_event_type.code(),
-            "killed": e.killed_best(),
-            "geo_precision": e.location.geo_precision.code(),
-            "admin1": e.location.admin1.as_ref().map(|a| a.name.clone()),
-            "admin2": e.location.admin2.as_ref().map(|a| a.name.clone()),
-            "verification": e.verification.code(),
+            "id": p.id,
+            "date": p.date_start,
+            "event_type": p.event_type.code(),
+            "sub_event_type": p.sub_event_type.code(),
+            "killed": p.killed,
+            "geo_precision": p.geo_precision.code(),
+            "admin1": p.admin1,
+            "admin2": p.admin2,
+            "verification": p.verification.code(),
         }
-    }))
+    })
 }
 
-fn geojson_response(features: Vec<serde_json::Value>) -> Response {
-    let body = serde_json::json!({"type": "FeatureCollection", "features": features});
-    let mut r = Json(body).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/geo+json"),
-    );
-    r
+/// A GeoJSON FeatureCollection of the points, as bytes.
+fn feature_collection(points: &[MapPoint]) -> Result<Vec<u8>, ApiError> {
+    let features: Vec<serde_json::Value> = points.iter().map(map_feature).collect();
+    json_bytes(&serde_json::json!({"type": "FeatureCollection", "features": features}))
 }
 
 /// `GET /api/map/events.geojson`: points for the map (events without coordinates are
-/// left out).
+/// left out), read from the map projection ([`veille_store::Store::map_points`]), not the
+/// documents; cached until the data changes.
 pub async fn map(
     State(state): State<Arc<AppState>>,
     caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<EventQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::EventsRead, "read events")?;
     let f = q.filter(caller.role.clearance(), MAX_MAP, MAX_MAP)?;
-    let mut events = state.store.list_events(&f).await?;
-    for e in &mut events {
-        redact(&state, &caller, e);
-    }
-    Ok(geojson_response(
-        events.iter().filter_map(map_feature).collect(),
-    ))
+    cached(
+        &state,
+        &caller,
+        "map",
+        uri.query(),
+        &headers,
+        GEOJSON,
+        || async {
+            let mut points = state.store.map_points(&f).await?;
+            if !caller.role.exact_locations() {
+                points.retain_mut(|p| state.blur.blur_point(p));
+            }
+            feature_collection(&points)
+        },
+    )
+    .await
 }
 
 /// `GET /api/public/events.geojson`: published output, no login. Only public records,
@@ -301,13 +348,12 @@ pub async fn public_map(
     ApiQuery(q): ApiQuery<EventQuery>,
 ) -> Result<Response, ApiError> {
     let f = q.filter(Sensitivity::Public, MAX_MAP, MAX_MAP)?;
-    let mut events = state.store.list_events(&f).await?;
-    for e in &mut events {
-        state.blur.blur(e);
-    }
-    Ok(geojson_response(
-        events.iter().filter_map(map_feature).collect(),
-    ))
+    let mut points = state.store.map_points(&f).await?;
+    points.retain_mut(|p| state.blur.blur_point(p));
+    let mut r = feature_collection(&points)?.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    Ok(r)
 }
 
 /// The exports by file name: (name, format, content type).

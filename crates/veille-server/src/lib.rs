@@ -8,6 +8,7 @@
 //! Routes live in [`router`]; each handler is in the module of its resource.
 
 pub mod auth;
+pub mod cache;
 pub mod drafts;
 pub mod error;
 pub mod events;
@@ -46,6 +47,9 @@ pub struct Config {
     pub login_max_failures: u64,
     /// The window of that count, in minutes.
     pub login_window_minutes: i64,
+    /// Bytes of computed answers (map, lists, threat matrix) kept for reuse until the
+    /// data changes ([`cache`]); 0 turns the cache off.
+    pub response_cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -56,6 +60,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             login_max_failures: 5,
             login_window_minutes: 15,
+            response_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -74,6 +79,8 @@ pub struct AppState {
     pub config: Config,
     /// The actor registry and geography as edited (shipped data plus stored edits).
     pub reference: reference::ReferenceCache,
+    /// Computed answers of the heavy reads, until the data changes.
+    pub cache: cache::ResponseCache,
 }
 
 impl AppState {
@@ -91,6 +98,7 @@ impl AppState {
             store,
             auth,
             enricher: Some(enricher),
+            cache: cache::ResponseCache::new(config.response_cache_bytes),
             config,
             reference: reference::ReferenceCache::default(),
         })
@@ -232,6 +240,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         // the UI's assets arrive pre-compressed and are left alone.
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// Runs `work` on a blocking thread (driving its own database calls there), so that
+/// seconds of CPU (a model fit, an export) do not hold up the async workers that answer
+/// every other request.
+pub(crate) async fn off_runtime<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, ApiError>> + Send + 'static,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(work))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
 }
 
 /// Serves until `shutdown` resolves; requests in flight then finish before it returns.

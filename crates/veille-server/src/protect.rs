@@ -5,11 +5,12 @@
 //! other event read.
 
 use crate::auth::Caller;
+use crate::cache::cached;
 use crate::error::ApiError;
 use crate::roles::Permission;
 use crate::{ApiJson, ApiQuery, AppState};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 use uuid::Uuid;
 use veille_actors::Registry;
-use veille_desk::assess::{self as desk_assess, CellOverrideRequest, Matrix, RollupRow};
+use veille_desk::assess::{self as desk_assess, CellOverrideRequest, RollupRow};
 use veille_desk::report::{ReportRequest, Source};
 use veille_desk::warn::{self as desk_warn, BoardStatus, NewAction, StoredWarning};
 use veille_model::Event;
@@ -83,8 +84,10 @@ pub struct AssessmentQuery {
 pub async fn assessments(
     State(state): State<Arc<AppState>>,
     caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<AssessmentQuery>,
-) -> Result<Json<Matrix>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(Permission::ProtectRead, "read the threat matrix")?;
     let c = config()?;
     let level = desk_assess::parse_level(q.level.as_deref().unwrap_or("admin1"))?;
@@ -93,19 +96,38 @@ pub async fn assessments(
         .as_deref()
         .map(desk_assess::parse_period)
         .transpose()?;
-    let m = desk_assess::matrix(
-        state.store.as_ref(),
-        &c.rules,
-        c.registry,
-        caller.role.clearance(),
-        level,
-        period,
-        q.months.unwrap_or(1),
-        q.area.as_deref(),
-        &ModelParams::default(),
+    // The matrix depends on the data (the version keys the cache) and on the shipped
+    // rules, which do not change while the server runs. Its model fit is CPU work of
+    // tenths of a second: it runs off the async workers, which go on serving others.
+    let clearance = caller.role.clearance();
+    let (months, area) = (q.months.unwrap_or(1), q.area.clone());
+    let st = state.clone();
+    cached(
+        &state,
+        &caller,
+        "assessments",
+        uri.query(),
+        &headers,
+        "application/json",
+        || {
+            crate::off_runtime(async move {
+                let m = desk_assess::matrix(
+                    st.store.as_ref(),
+                    &c.rules,
+                    c.registry,
+                    clearance,
+                    level,
+                    period,
+                    months,
+                    area.as_deref(),
+                    &ModelParams::default(),
+                )
+                .await?;
+                crate::events::json_bytes(&m)
+            })
+        },
     )
-    .await?;
-    Ok(Json(m))
+    .await
 }
 
 /// Query of `GET /api/assessments/cell`.
@@ -231,6 +253,7 @@ pub async fn rollups(
         from,
         to,
         all_perp_victim: true,
+        main_categories: false,
     };
     let r = veille_desk::rollup_in(
         state.store.as_ref(),

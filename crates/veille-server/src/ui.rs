@@ -10,6 +10,7 @@
 
 use crate::error::ApiError;
 use crate::AppState;
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -82,13 +83,15 @@ pub const ASSETS: &[Asset] = &[
 ];
 
 /// An answer ready to send: raw and (when worth it) gzip bytes, its ETag and headers.
+/// The embedded assets are prepared once per process; the response cache
+/// ([`crate::cache`]) prepares API answers the same way.
 pub struct Prepared {
     /// `Content-Type`.
     pub content_type: &'static str,
     /// The uncompressed body.
-    pub raw: Vec<u8>,
+    pub raw: Bytes,
     /// The gzip body, when smaller than the raw one.
-    pub gzip: Option<Vec<u8>>,
+    pub gzip: Option<Bytes>,
     /// Strong ETag, quoted.
     pub etag: String,
     /// `Cache-Control`.
@@ -98,18 +101,35 @@ pub struct Prepared {
 impl Prepared {
     fn new(content_type: &'static str, raw: Vec<u8>, cache: &'static str) -> Self {
         let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&raw))[..24]);
+        Self::with_etag(content_type, raw, etag, cache, Compression::best())
+    }
+
+    /// An answer with a given (quoted) ETag, gzip-compressed at `level` unless it is an
+    /// image or compression does not make it smaller.
+    pub fn with_etag(
+        content_type: &'static str,
+        raw: Vec<u8>,
+        etag: String,
+        cache: &'static str,
+        level: Compression,
+    ) -> Self {
         let gzip = if content_type.starts_with("image/png") {
             None
         } else {
-            gzip(&raw).filter(|g| g.len() < raw.len())
+            gzip(&raw, level).filter(|g| g.len() < raw.len())
         };
         Prepared {
             content_type,
-            raw,
-            gzip,
+            raw: Bytes::from(raw),
+            gzip: gzip.map(Bytes::from),
             etag,
             cache,
         }
+    }
+
+    /// Bytes held (raw and compressed).
+    pub fn size(&self) -> usize {
+        self.raw.len() + self.gzip.as_ref().map_or(0, Bytes::len)
     }
 
     /// The bytes a client sends `Accept-Encoding: gzip` receives.
@@ -120,7 +140,9 @@ impl Prepared {
         }
     }
 
-    fn respond(&self, req: &HeaderMap) -> Response {
+    /// The answer to a request with these headers: `304` when its `If-None-Match` names
+    /// the ETag, gzip when accepted.
+    pub fn respond(&self, req: &HeaderMap) -> Response {
         let mut h = HeaderMap::new();
         let etag = HeaderValue::from_str(&self.etag).unwrap_or(HeaderValue::from_static("\"\""));
         h.insert(header::ETAG, etag);
@@ -153,8 +175,8 @@ impl Prepared {
     }
 }
 
-fn gzip(raw: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(raw.len() / 3), Compression::best());
+fn gzip(raw: &[u8], level: Compression) -> Option<Vec<u8>> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(raw.len() / 3), level);
     enc.write_all(raw).ok()?;
     enc.finish().ok()
 }

@@ -33,6 +33,11 @@ pub(crate) const EVENT_COLUMNS: &[&str] = &[
     "created_at",
     "updated_at",
     "doc",
+    "span_days",
+    "geo_precision",
+    "victim_related",
+    "admin1_code",
+    "admin2_code",
 ];
 
 /// The stored code of a retracted event's verification.
@@ -61,6 +66,14 @@ pub(crate) struct EventRow {
     pub created_at: String,
     pub updated_at: String,
     pub doc: String,
+    /// Days from `date_start` to `date_end`: bounds the date-range scans (see
+    /// [`filter_where`]).
+    pub span_days: i64,
+    pub geo_precision: &'static str,
+    /// 1 when [`Event::is_victim_related`]: the map blurs these for most roles.
+    pub victim_related: i64,
+    pub admin1_code: Option<String>,
+    pub admin2_code: Option<String>,
 }
 
 impl EventRow {
@@ -120,6 +133,11 @@ impl EventRow {
             created_at: fmt_ts(e.audit.created_at),
             updated_at: fmt_ts(e.audit.updated_at),
             doc,
+            span_days: (e.date_end - e.date_start).num_days(),
+            geo_precision: loc.geo_precision.code(),
+            victim_related: i64::from(e.is_victim_related()),
+            admin1_code: loc.admin1.as_ref().and_then(|a| a.code.clone()),
+            admin2_code: loc.admin2.as_ref().and_then(|a| a.code.clone()),
         })
     }
 }
@@ -237,6 +255,70 @@ pub(crate) fn update_event_sql() -> String {
     format!("UPDATE events SET {} WHERE id = $1", sets.join(", "))
 }
 
+/// The columns [`Store::map_points`](crate::Store::map_points) reads, in [`MapRow`] order.
+pub(crate) const MAP_COLUMNS: &str = "id, date_start, event_type, sub_event_type, killed_best, \
+     latitude, longitude, geo_precision, admin1, admin2, admin1_code, admin2_code, \
+     verification, victim_related";
+
+/// One row of [`MAP_COLUMNS`].
+pub(crate) struct MapRow {
+    pub id: String,
+    pub date_start: String,
+    pub event_type: String,
+    pub sub_event_type: String,
+    pub killed_best: i64,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub geo_precision: Option<String>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub admin1_code: Option<String>,
+    pub admin2_code: Option<String>,
+    pub verification: String,
+    pub victim_related: Option<i64>,
+}
+
+impl MapRow {
+    /// The point, or `None` for an event without coordinates. Codes that do not parse
+    /// are corruption, named with the event id.
+    pub fn into_point(self) -> Result<Option<crate::MapPoint>> {
+        let (Some(latitude), Some(longitude)) = (self.latitude, self.longitude) else {
+            return Ok(None);
+        };
+        let id = parse_uuid(&self.id, "events.id")?;
+        let bad = |what: &str, v: &str| corrupt(&self.id, format!("{what} '{v}'"));
+        Ok(Some(crate::MapPoint {
+            id,
+            date_start: parse_date(&self.date_start, &self.id)?,
+            event_type: self
+                .event_type
+                .parse()
+                .map_err(|_| bad("event_type", &self.event_type))?,
+            sub_event_type: self
+                .sub_event_type
+                .parse()
+                .map_err(|_| bad("sub_event_type", &self.sub_event_type))?,
+            killed: u32::try_from(self.killed_best).unwrap_or(0),
+            latitude,
+            longitude,
+            geo_precision: match &self.geo_precision {
+                Some(g) => g.parse().map_err(|_| bad("geo_precision", g))?,
+                None => return Err(bad("geo_precision", "NULL")),
+            },
+            verification: self
+                .verification
+                .parse()
+                .map_err(|_| bad("verification", &self.verification))?,
+            // Unknown (a row not yet derived) counts as victim-related: blurred.
+            victim_related: self.victim_related.unwrap_or(1) != 0,
+            admin1: self.admin1,
+            admin2: self.admin2,
+            admin1_code: self.admin1_code,
+            admin2_code: self.admin2_code,
+        }))
+    }
+}
+
 /// Timestamps are stored as RFC 3339 UTC text with microseconds, so they sort as text.
 pub(crate) fn fmt_ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -298,8 +380,66 @@ pub(crate) fn like_pattern(needle: &str) -> String {
     s
 }
 
-/// The `WHERE …` clause (possibly empty) for a filter, pushing its arguments.
+/// How a text filter is answered on SQLite (PostgreSQL's trigram index serves `LIKE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextPlan {
+    /// Ask the FTS5 trigram index for the matching rows (few matches).
+    Index,
+    /// Test each row in date order with `LIKE` (a needle so common that the first page is
+    /// found in the first few hundred rows, while the index would list all of them).
+    Scan,
+    /// Leave the text condition out: the caller joins the FTS index itself.
+    Omit,
+}
+
+/// FTS matches at or above which [`TextPlan::Scan`] is chosen: at that density (0.5 % of
+/// a million events) a page of 50 turns up within about ten thousand rows in date order,
+/// while below it sorting the matches themselves is cheaper.
+pub(crate) const DENSE_TEXT: i64 = 5_000;
+
+/// The FTS probe deciding the [`TextPlan`]: how many rows match, up to [`DENSE_TEXT`].
+/// Its one argument is [`fts_phrase`].
+pub(crate) const FTS_PROBE_SQL: &str = "SELECT COUNT(*) FROM (SELECT rowid FROM events_fts \
+     WHERE events_fts MATCH $1 LIMIT 5000) t";
+
+/// True when a SQLite text filter would use the FTS index (3+ characters).
+pub(crate) fn fts_searchable(f: &EventFilter) -> Option<&str> {
+    f.text.as_deref().filter(|t| t.trim().chars().count() >= 3)
+}
+
+/// The `WHERE …` clause (possibly empty) for a filter, pushing its arguments; a text
+/// filter uses the FTS index on SQLite.
 pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>, backend: Backend) -> String {
+    filter_where_planned(f, args, backend, TextPlan::Index)
+}
+
+/// [`filter_where`] with the text plan chosen by the caller.
+///
+/// A date range is "ends on or after `date_from` and starts on or before `date_to`".
+/// Since no stored event lasts longer than the longest `span_days`, the first half is
+/// also bounded on `date_start` (from `date_from` minus that span), which lets the date
+/// and admin1 indexes serve the range instead of every earlier event being tested.
+pub(crate) fn filter_where_planned(
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+    backend: Backend,
+    text_plan: TextPlan,
+) -> String {
+    let conds = filter_conds(f, args, backend, text_plan);
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// The conditions of [`filter_where_planned`], pushing their arguments.
+fn filter_conds(
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+    backend: Backend,
+    text_plan: TextPlan,
+) -> Vec<String> {
     let mut conds: Vec<String> = Vec::new();
     let mut push = |cond: &str, a: Arg, args: &mut Vec<Arg>| {
         args.push(a);
@@ -307,6 +447,17 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>, backend: Backen
     };
     if let Some(d) = f.date_from {
         push("date_end >= {}", Arg::Text(d.to_string()), args);
+        let lower = match backend {
+            Backend::Sqlite => {
+                "date_start >= date({}, '-' || \
+                 COALESCE((SELECT MAX(span_days) FROM events), 0) || ' days')"
+            }
+            Backend::Postgres => {
+                "date_start >= to_char(CAST({} AS date) - \
+                 CAST(COALESCE((SELECT MAX(span_days) FROM events), 0) AS integer), 'YYYY-MM-DD')"
+            }
+        };
+        push(lower, Arg::Text(d.to_string()), args);
     }
     if let Some(d) = f.date_to {
         push("date_start <= {}", Arg::Text(d.to_string()), args);
@@ -327,24 +478,33 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>, backend: Backen
             args,
         );
     }
-    if let Some(t) = &f.text {
-        match backend {
+    if let Some(t) = f.text.as_ref().filter(|_| text_plan != TextPlan::Omit) {
+        let indexed = backend == Backend::Sqlite
+            && text_plan == TextPlan::Index
+            && t.trim().chars().count() >= 3;
+        if indexed {
             // The trigram full-text index answers substrings of 3 characters or more.
-            Backend::Sqlite if t.trim().chars().count() >= 3 => push(
+            push(
                 "rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH {})",
                 Arg::Text(fts_phrase(t)),
                 args,
-            ),
+            );
+        } else {
             // PostgreSQL's pg_trgm GIN index serves LIKE itself.
-            _ => push(
+            push(
                 "search_text LIKE {} ESCAPE '\\'",
                 Arg::Text(like_pattern(t)),
                 args,
-            ),
+            );
         }
     }
+    // These two are written exactly as in the partial indexes' WHERE (migration 0010), so
+    // that both databases see the indexes apply.
     if !f.include_retracted {
         conds.push(format!("verification <> '{RETRACTED}'"));
+    }
+    if !f.include_merged {
+        conds.push("merged_into IS NULL".to_string());
     }
     if let Some(max) = f.max_sensitivity {
         // Codes come from the closed vocabulary, never from the caller's text.
@@ -355,23 +515,68 @@ pub(crate) fn filter_where(f: &EventFilter, args: &mut Vec<Arg>, backend: Backen
             .collect();
         conds.push(format!("sensitivity IN ({})", allowed.join(", ")));
     }
-    if !f.include_merged {
-        conds.push("merged_into IS NULL".to_string());
-    }
-    if conds.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conds.join(" AND "))
-    }
+    conds
 }
 
-/// `SELECT doc …` for a filter, with ordering, limit and offset.
-pub(crate) fn select_sql(f: &EventFilter, args: &mut Vec<Arg>, backend: Backend) -> String {
-    let sql = format!(
-        "SELECT id, doc FROM events{}",
-        filter_where(f, args, backend)
-    );
-    order_and_page(sql, f, args)
+/// `SELECT id, doc …` for a filter, with ordering, limit and offset. A page (a limit or
+/// an offset) is found first among the ids, which the indexes answer without reading
+/// the rows, and only its own rows are read.
+pub(crate) fn select_sql(
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+    backend: Backend,
+    text_plan: TextPlan,
+) -> String {
+    select_columns_sql("id, doc", f, args, backend, text_plan)
+}
+
+/// Like [`select_sql`] with other columns.
+pub(crate) fn select_columns_sql(
+    columns: &str,
+    f: &EventFilter,
+    args: &mut Vec<Arg>,
+    backend: Backend,
+    text_plan: TextPlan,
+) -> String {
+    let filter = filter_where_planned(f, args, backend, text_plan);
+    if f.limit.is_none() && f.offset.is_none() {
+        return order_and_page(format!("SELECT {columns} FROM events{filter}"), f, args);
+    }
+    let ids = order_and_page(format!("SELECT id FROM events{filter}"), f, args);
+    format!("SELECT {columns} FROM events WHERE id IN ({ids}) ORDER BY date_start, id")
+}
+
+/// `SELECT COUNT(*)` of a filter's events, counting at most `cap` (the count stops there:
+/// a page's "more than N" costs N index entries, not the whole table). A SQLite text
+/// filter is counted by walking the FTS index's matches and looking each up, which stops
+/// after `cap` visible ones however common the needle.
+pub(crate) fn count_upto_sql(
+    f: &EventFilter,
+    cap: u64,
+    args: &mut Vec<Arg>,
+    backend: Backend,
+) -> String {
+    let fts = (backend == Backend::Sqlite)
+        .then(|| fts_searchable(f))
+        .flatten();
+    let inner = match fts {
+        Some(t) => {
+            args.push(Arg::Text(fts_phrase(t)));
+            let mut conds = vec![format!("events_fts MATCH ${}", args.len())];
+            conds.extend(filter_conds(f, args, backend, TextPlan::Omit));
+            format!(
+                "SELECT 1 FROM events_fts JOIN events ON events.rowid = events_fts.rowid \
+                 WHERE {}",
+                conds.join(" AND ")
+            )
+        }
+        None => format!(
+            "SELECT 1 FROM events{}",
+            filter_where_planned(f, args, backend, TextPlan::Index)
+        ),
+    };
+    args.push(Arg::I64(clamp_i64(cap)));
+    format!("SELECT COUNT(*) FROM ({inner} LIMIT ${}) t", args.len())
 }
 
 /// The `WHERE …` clause for the family queries: the filter's conditions and "one of the

@@ -72,7 +72,14 @@ macro_rules! impl_store {
             } else {
                 q
             };
-            q.bind(r.created_at).bind(r.updated_at).bind(r.doc)
+            q.bind(r.created_at)
+                .bind(r.updated_at)
+                .bind(r.doc)
+                .bind(r.span_days)
+                .bind(r.geo_precision)
+                .bind(r.victim_related)
+                .bind(r.admin1_code)
+                .bind(r.admin2_code)
         }
 
         /// Multi-row inserts of new events, as many rows per statement as allowed.
@@ -185,6 +192,44 @@ macro_rules! impl_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            /// Derives the columns added by migration 0010 (span_days, geo_precision,
+            /// victim_related, admin codes) for rows written before it, from their
+            /// documents, with the one derivation (`EventRow::from_event`). In pages of
+            /// 2,000, each its own transaction, so a large database is upgraded without one
+            /// huge transaction and an interrupted pass resumes where it stopped.
+            async fn backfill_derived_columns(&self) -> Result<()> {
+                loop {
+                    let mut tx = self.begin_write().await?;
+                    let rows = sqlx::query(
+                        "SELECT id, doc FROM events WHERE span_days IS NULL LIMIT 2000",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    if rows.is_empty() {
+                        tx.rollback().await?;
+                        return Ok(());
+                    }
+                    for row in &rows {
+                        let id: String = row.try_get(0)?;
+                        let doc: String = row.try_get(1)?;
+                        let r = EventRow::from_event(&parse_doc(&id, &doc)?, None)?;
+                        sqlx::query(
+                            "UPDATE events SET span_days = $2, geo_precision = $3, \
+                             victim_related = $4, admin1_code = $5, admin2_code = $6 WHERE id = $1",
+                        )
+                        .bind(r.id)
+                        .bind(r.span_days)
+                        .bind(r.geo_precision)
+                        .bind(r.victim_related)
+                        .bind(r.admin1_code)
+                        .bind(r.admin2_code)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                }
             }
         }
 
@@ -712,6 +757,29 @@ macro_rules! impl_store {
         // ---- persisted rollups (see crate::rollup) ----------------------------------
 
         /// The `rollup_state` row: fingerprint, stale flag, last rebuild time.
+        /// How a SQLite text filter is best answered (see [`TextPlan`]): one probe of the
+        /// FTS index, capped; `None` when nothing matches at all (the caller answers empty
+        /// without another query). PostgreSQL always lets its planner use the trigram index.
+        async fn text_plan(
+            pool: &sqlx::Pool<$db>,
+            f: &EventFilter,
+        ) -> Result<Option<$crate::common::TextPlan>> {
+            use $crate::common::{fts_phrase, fts_searchable, TextPlan, DENSE_TEXT, FTS_PROBE_SQL};
+            if $backend != Backend::Sqlite {
+                return Ok(Some(TextPlan::Index));
+            }
+            let Some(t) = fts_searchable(f) else {
+                return Ok(Some(TextPlan::Index));
+            };
+            let row = sqlx::query(FTS_PROBE_SQL).bind(fts_phrase(t)).fetch_one(pool).await?;
+            let n: i64 = row.try_get(0)?;
+            Ok(match n {
+                0 => None,
+                n if n >= DENSE_TEXT => Some(TextPlan::Scan),
+                _ => Some(TextPlan::Index),
+            })
+        }
+
         async fn rollup_state(conn: &mut Conn) -> Result<(Option<String>, bool, Option<String>)> {
             let row = sqlx::query("SELECT fingerprint, stale, rebuilt_at FROM rollup_state WHERE id = 1")
                 .fetch_optional(&mut *conn)
@@ -1030,8 +1098,11 @@ macro_rules! impl_store {
             }
 
             async fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+                let Some(plan) = text_plan(&self.pool, filter).await? else {
+                    return Ok(Vec::new());
+                };
                 let mut args = Vec::new();
-                let sql = $crate::common::select_sql(filter, &mut args, $backend);
+                let sql = $crate::common::select_sql(filter, &mut args, $backend, plan);
                 let rows = bind_args(sqlx::query(&sql), args)
                     .fetch_all(&self.pool)
                     .await?;
@@ -1048,6 +1119,62 @@ macro_rules! impl_store {
                     .fetch_one(&self.pool)
                     .await?;
                 Ok($crate::common::count_u64(row.try_get::<i64, _>(0)?))
+            }
+
+            async fn count_events_upto(&self, filter: &EventFilter, cap: u64) -> Result<u64> {
+                let mut args = Vec::new();
+                let sql = $crate::common::count_upto_sql(filter, cap, &mut args, $backend);
+                let row = bind_args(sqlx::query(&sql), args)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok($crate::common::count_u64(row.try_get::<i64, _>(0)?))
+            }
+
+            async fn data_version(&self) -> Result<u64> {
+                let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok($crate::common::count_u64(row.try_get::<i64, _>(0)?))
+            }
+
+            async fn map_points(&self, filter: &EventFilter) -> Result<Vec<$crate::MapPoint>> {
+                let Some(plan) = text_plan(&self.pool, filter).await? else {
+                    return Ok(Vec::new());
+                };
+                let mut args = Vec::new();
+                let sql = $crate::common::select_columns_sql(
+                    $crate::common::MAP_COLUMNS,
+                    filter,
+                    &mut args,
+                    $backend,
+                    plan,
+                );
+                let rows = bind_args(sqlx::query(&sql), args)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let row = $crate::common::MapRow {
+                        id: r.try_get(0)?,
+                        date_start: r.try_get(1)?,
+                        event_type: r.try_get(2)?,
+                        sub_event_type: r.try_get(3)?,
+                        killed_best: r.try_get(4)?,
+                        latitude: r.try_get(5)?,
+                        longitude: r.try_get(6)?,
+                        geo_precision: r.try_get(7)?,
+                        admin1: r.try_get(8)?,
+                        admin2: r.try_get(9)?,
+                        admin1_code: r.try_get(10)?,
+                        admin2_code: r.try_get(11)?,
+                        verification: r.try_get(12)?,
+                        victim_related: r.try_get(13)?,
+                    };
+                    if let Some(p) = row.into_point()? {
+                        out.push(p);
+                    }
+                }
+                Ok(out)
             }
 
             async fn history(&self, id: Uuid) -> Result<Vec<Revision>> {
@@ -1835,47 +1962,29 @@ macro_rules! impl_store {
                     }
                 }
                 let (conds, args) = $crate::rollup::query_conditions(query);
+                // Tens of thousands of cells: aggregated into one JSON array by the
+                // database and parsed here in one go, instead of one driver row each.
+                let agg = match $backend {
+                    Backend::Sqlite => "json_group_array(json_array(unit_kind, unit, grain, period, \
+                        event_type, poc, perp, victim, ev, ki, ck, inj, ab, ch, la, lo, lc))",
+                    Backend::Postgres => "COALESCE(json_agg(json_build_array(unit_kind, unit, grain, \
+                        period, event_type, poc, perp, victim, ev, ki, ck, inj, ab, ch, la, lo, lc))::text, '[]')",
+                };
                 let sql = format!(
-                    "SELECT unit_kind, unit, grain, period, event_type, poc, perp, victim, \
-                     CAST(SUM(events) AS BIGINT), CAST(SUM(killed) AS BIGINT), \
-                     CAST(SUM(civilians_killed) AS BIGINT), CAST(SUM(injured) AS BIGINT), \
-                     CAST(SUM(abducted) AS BIGINT), CAST(SUM(civilian_harm) AS BIGINT), \
-                     CAST(SUM(lat_e6) AS BIGINT), CAST(SUM(lon_e6) AS BIGINT), \
-                     CAST(SUM(located) AS BIGINT) \
+                    "SELECT {agg} FROM (SELECT unit_kind, unit, grain, period, event_type, poc, perp, victim, \
+                     CAST(SUM(events) AS BIGINT) AS ev, CAST(SUM(killed) AS BIGINT) AS ki, \
+                     CAST(SUM(civilians_killed) AS BIGINT) AS ck, CAST(SUM(injured) AS BIGINT) AS inj, \
+                     CAST(SUM(abducted) AS BIGINT) AS ab, CAST(SUM(civilian_harm) AS BIGINT) AS ch, \
+                     CAST(SUM(lat_e6) AS BIGINT) AS la, CAST(SUM(lon_e6) AS BIGINT) AS lo, \
+                     CAST(SUM(located) AS BIGINT) AS lc \
                      FROM rollup_cells WHERE {conds} \
-                     GROUP BY unit_kind, grain, unit, period, event_type, poc, perp, victim \
-                     HAVING SUM(events) <> 0"
+                     GROUP BY unit_kind, grain, perp, victim, unit, period, event_type, poc \
+                     HAVING SUM(events) <> 0) c"
                 );
-                let rows = bind_args(sqlx::query(&sql), args).fetch_all(&mut *conn).await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let period: String = r.try_get(3)?;
-                    let period = chrono::NaiveDate::parse_from_str(&period, "%Y-%m-%d")
-                        .map_err(|e| corrupt("rollup_cells", format!("period '{period}': {e}")))?;
-                    out.push((
-                        $crate::CellKey {
-                            unit_kind: r.try_get(0)?,
-                            unit: r.try_get(1)?,
-                            grain: r.try_get(2)?,
-                            period,
-                            event_type: r.try_get(4)?,
-                            poc: r.try_get(5)?,
-                            perp: r.try_get(6)?,
-                            victim: r.try_get(7)?,
-                        },
-                        $crate::CellTally {
-                            events: r.try_get(8)?,
-                            killed: r.try_get(9)?,
-                            civilians_killed: r.try_get(10)?,
-                            injured: r.try_get(11)?,
-                            abducted: r.try_get(12)?,
-                            civilian_harm: r.try_get(13)?,
-                            lat_e6: r.try_get(14)?,
-                            lon_e6: r.try_get(15)?,
-                            located: r.try_get(16)?,
-                        },
-                    ));
-                }
+                let row = bind_args(sqlx::query(&sql), args).fetch_one(&mut *conn).await?;
+                let json: String = row.try_get(0)?;
+                let mut out = $crate::rollup::cells_from_json(&json)
+                    .map_err(|e| corrupt("rollup_cells", e))?;
                 out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                 Ok(out)
             }

@@ -198,6 +198,40 @@ pub struct EventFilter {
     pub offset: Option<u64>,
 }
 
+/// One event as the map shows it: what [`Store::map_points`] reads from the `events`
+/// columns, enough to draw, colour, label and (for victim-related records) blur a point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapPoint {
+    /// Event id.
+    pub id: Uuid,
+    /// First day.
+    pub date_start: NaiveDate,
+    /// ACLED event type.
+    pub event_type: EventType,
+    /// ACLED sub-event type.
+    pub sub_event_type: veille_model::SubEventType,
+    /// Best estimate of people killed.
+    pub killed: u32,
+    /// Latitude.
+    pub latitude: f64,
+    /// Longitude.
+    pub longitude: f64,
+    /// How precise the point is.
+    pub geo_precision: veille_model::GeoPrecision,
+    /// Admin1 name.
+    pub admin1: Option<String>,
+    /// Admin2 name.
+    pub admin2: Option<String>,
+    /// Admin1 code (GeoNames), for blurring.
+    pub admin1_code: Option<String>,
+    /// Admin2 code (GeoNames), for blurring.
+    pub admin2_code: Option<String>,
+    /// Verification status.
+    pub verification: veille_model::VerificationStatus,
+    /// [`Event::is_victim_related`](veille_model::Event::is_victim_related).
+    pub victim_related: bool,
+}
+
 /// One analyst edit to reference data (an actor registry edit today; user places, aliases
 /// and boundaries later), as persisted by [`Store::append_reference_edit`]. Edits are
 /// append-only: replaying every edit of a kind in `seq` order onto the shipped reference
@@ -574,6 +608,22 @@ pub trait Store: Send + Sync {
 
     /// How many events match the filter (ignoring limit and offset).
     async fn count_events(&self, filter: &EventFilter) -> Result<u64>;
+
+    /// How many events match the filter (ignoring limit and offset), counting no further
+    /// than `cap`: a result equal to `cap` means "`cap` or more". Costs at most `cap`
+    /// index entries, where an exact count over a million events reads them all.
+    async fn count_events_upto(&self, filter: &EventFilter, cap: u64) -> Result<u64>;
+
+    /// A number that changes whenever events, protection records, reference edits or the
+    /// rollup state are written, by any process (database triggers keep it). Reads keyed
+    /// by it can be cached: an unchanged version means those tables are unchanged. Read
+    /// it before the data it guards.
+    async fn data_version(&self) -> Result<u64>;
+
+    /// The map's slim projection of the events matching the filter (only those with
+    /// coordinates), ordered like [`Store::list_events`]: read from columns, never from
+    /// the documents.
+    async fn map_points(&self, filter: &EventFilter) -> Result<Vec<MapPoint>>;
 
     /// An event's revisions, oldest first. For an imported event the first entry is an
     /// `import` revision synthesised from its batch (file, sha256) rather than stored

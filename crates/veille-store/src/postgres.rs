@@ -57,6 +57,7 @@ impl PgStore {
             rollups: Default::default(),
         };
         store.backfill_event_actors().await?;
+        store.backfill_derived_columns().await?;
         Ok(store)
     }
 
@@ -82,8 +83,15 @@ impl PgStore {
         self.pool.close().await;
     }
 
-    /// After a bulk write: nothing to do (PostgreSQL checkpoints by itself).
+    /// After a bulk write (an import, a rollup rebuild): refreshes the planner's
+    /// statistics of the tables it filled. Until autovacuum gets to them, plans are made
+    /// for the tables as they were (empty, say), and a per-event write that should probe
+    /// an index scans a million rows instead (measured: 140 ms instead of 1 ms per
+    /// revision right after a 1M-event import).
     async fn settle(&self) -> crate::Result<()> {
+        sqlx::query("ANALYZE events, event_external_ids, event_actors, rollup_facts, rollup_cells")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

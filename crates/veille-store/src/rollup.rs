@@ -134,6 +134,9 @@ pub struct RollupQuery {
     pub to: Option<NaiveDate>,
     /// POC facet.
     pub poc: Option<String>,
+    /// Only these POC facets (e.g. "all" and the main categories, what assessments read).
+    #[serde(default)]
+    pub pocs: Option<Vec<String>>,
     /// Perpetrator facet.
     pub perp: Option<String>,
     /// Victim facet.
@@ -247,6 +250,60 @@ pub(crate) fn cell_args(
     ]
 }
 
+/// Cells from the JSON array the `rollup_cells` read aggregates them into.
+pub(crate) fn cells_from_json(json: &str) -> Result<Vec<(CellKey, CellTally)>, String> {
+    #[derive(Deserialize)]
+    struct Row(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    );
+    let rows: Vec<Row> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    rows.into_iter()
+        .map(|r| {
+            let period = NaiveDate::parse_from_str(&r.3, "%Y-%m-%d")
+                .map_err(|e| format!("period '{}': {e}", r.3))?;
+            Ok((
+                CellKey {
+                    unit_kind: r.0,
+                    unit: r.1,
+                    grain: r.2,
+                    period,
+                    event_type: r.4,
+                    poc: r.5,
+                    perp: r.6,
+                    victim: r.7,
+                },
+                CellTally {
+                    events: r.8,
+                    killed: r.9,
+                    civilians_killed: r.10,
+                    injured: r.11,
+                    abducted: r.12,
+                    civilian_harm: r.13,
+                    lat_e6: r.14,
+                    lon_e6: r.15,
+                    located: r.16,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// The WHERE clause and arguments for a [`RollupQuery`] (placeholders `$1…`).
 pub(crate) fn query_conditions(q: &RollupQuery) -> (String, Vec<crate::common::Arg>) {
     use crate::common::Arg;
@@ -264,6 +321,18 @@ pub(crate) fn query_conditions(q: &RollupQuery) -> (String, Vec<crate::common::A
     text("poc", &q.poc, &mut args);
     text("perp", &q.perp, &mut args);
     text("victim", &q.victim, &mut args);
+    if let Some(pocs) = &q.pocs {
+        let mut list = Vec::with_capacity(pocs.len());
+        for p in pocs {
+            args.push(Arg::Text(p.clone()));
+            list.push(format!("${}", args.len()));
+        }
+        if list.is_empty() {
+            conds.push("1 = 0".to_string());
+        } else {
+            conds.push(format!("poc IN ({})", list.join(", ")));
+        }
+    }
     if let Some(d) = q.from {
         args.push(Arg::Text(d.format("%Y-%m-%d").to_string()));
         conds.push(format!("period >= ${}", args.len()));

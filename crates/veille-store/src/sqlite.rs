@@ -46,6 +46,7 @@ impl SqliteStore {
             rollups: Default::default(),
         };
         store.backfill_event_actors().await?;
+        store.backfill_derived_columns().await?;
         Ok(store)
     }
 

@@ -1,9 +1,11 @@
 -- Cheaper event writes (see src/rollup.rs and the architecture notes).
 --
--- 1. rollup_cells becomes a WITHOUT ROWID table keyed unit kind, grain, unit, period, …:
---    the cells one event adds to (every facet of one unit, grain and period) then sit
---    side by side in one B-tree, so an event write touches a handful of pages instead of
---    one random page per cell, and a reader's (kind, grain) range is contiguous.
+-- 1. rollup_cells becomes a WITHOUT ROWID table keyed unit kind, grain, perpetrator,
+--    victim, unit, period, …: the cells one event adds to (the POC facets of one unit,
+--    grain, period and perpetrator/victim pair) then sit side by side in one B-tree, so an
+--    event write touches a handful of pages instead of one random page per cell, and what
+--    assessments read (one level's month cells with perpetrator and victim "all") is one
+--    contiguous range.
 -- 2. rollup_facts is WITHOUT ROWID too (one B-tree instead of a table and its key index).
 -- 3. The text-search trigger runs only when the search text changed.
 -- The PostgreSQL dialect needs none of this (heap tables with HOT updates).
@@ -27,7 +29,7 @@ CREATE TABLE rollup_cells_clustered (
     lat_e6           BIGINT NOT NULL,
     lon_e6           BIGINT NOT NULL,
     located          BIGINT NOT NULL,
-    PRIMARY KEY (unit_kind, grain, unit, period, event_type, poc, perp, victim, sensitivity)
+    PRIMARY KEY (unit_kind, grain, perp, victim, unit, period, event_type, poc, sensitivity)
 ) WITHOUT ROWID;
 INSERT INTO rollup_cells_clustered SELECT * FROM rollup_cells WHERE events <> 0;
 DROP TABLE rollup_cells;
