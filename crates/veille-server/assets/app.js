@@ -257,7 +257,7 @@
       }
       map.addLayer(cluster);
       status.textContent = points.features.length + " " + t("map.shown") + ". " + t("map.no_coords") +
-        (points.features.length >= 20000 ? " " + t("map.capped", { n: 20000 }) : "");
+        (points.truncated ? " " + t("map.capped", { n: points.limit }) : "");
       status.setAttribute("data-count", String(points.features.length));
       legend.appendChild(el("strong", null, t("map.legend")));
       for (const c of Object.keys(TYPES)) {

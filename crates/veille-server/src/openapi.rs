@@ -38,6 +38,10 @@ const FILTERS: &[(&str, &str)] = &[
     ("offset", "offset"),
 ];
 
+/// The GET routes answered through the response cache ([`crate::cache`]): they carry an
+/// ETag and answer `304` to a current `If-None-Match`.
+pub const CACHED: &[&str] = &["/api/events", "/api/map/events.geojson", "/api/assessments"];
+
 /// Every endpoint of the API.
 pub const ROUTES: &[Route] = &[
     Route {
@@ -91,7 +95,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "get",
         path: "/api/events",
-        summary: "List and search events (paged; within clearance)",
+        summary: "List and search events (paged; within clearance; `total` counted up to 10,000, a text search's up to 1,000, `total_exact` false beyond)",
         access: "events:read",
     },
     Route {
@@ -355,10 +359,15 @@ fn operation(r: &Route) -> Value {
             "5XX": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         }
     });
+    if r.method == "get" && CACHED.contains(&r.path) {
+        op["responses"]["304"] = json!({"description": "Not Modified: the If-None-Match ETag is still current (the answer is cached until the data changes)"});
+    }
     if r.method == "post" {
-        let optional = r.path == "/api/logout" || r.path.ends_with("/accept");
+        // Logout, accepting a draft as proposed and acknowledging a warning take no body.
+        let optional = r.path == "/api/logout"
+            || r.path.ends_with("/accept")
+            || r.path.ends_with("/acknowledge");
         op["requestBody"] = json!({"required": !optional, "content": {"application/json": {"schema": {"type": "object"}}}});
-        op["requestBody"] = json!({"required": r.path != "/api/logout" && !r.path.ends_with("/acknowledge"), "content": {"application/json": {"schema": {"type": "object"}}}});
     }
     op
 }

@@ -17,7 +17,6 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 use uuid::Uuid;
-use veille_actors::Registry;
 use veille_desk::assess::{self as desk_assess, CellOverrideRequest, RollupRow};
 use veille_desk::report::{ReportRequest, Source};
 use veille_desk::warn::{self as desk_warn, BoardStatus, NewAction, StoredWarning};
@@ -27,11 +26,11 @@ use veille_protect::response::{MatrixEntry, ResponseMatrix};
 use veille_protect::rollup::{Grain, Level};
 use veille_protect::RuleSet;
 
-/// The shipped rules, response matrix and actor registry, loaded once.
+/// The shipped rules and response matrix, loaded once. (The actor registry is the one
+/// as edited: [`crate::reference::ReferenceCache::registry`].)
 struct Shipped {
     rules: RuleSet,
     matrix: ResponseMatrix,
-    registry: &'static Registry,
 }
 
 static SHIPPED: OnceLock<Shipped> = OnceLock::new();
@@ -43,7 +42,6 @@ fn config() -> Result<&'static Shipped, ApiError> {
     let c = Shipped {
         rules: RuleSet::shipped().map_err(|e| ApiError::internal(&e))?,
         matrix: ResponseMatrix::shipped().map_err(|e| ApiError::internal(&e))?,
-        registry: Registry::shipped().map_err(|e| ApiError::internal(&e))?,
     };
     Ok(SHIPPED.get_or_init(|| c))
 }
@@ -111,10 +109,11 @@ pub async fn assessments(
         "application/json",
         || {
             crate::off_runtime(async move {
+                let registry = st.reference.registry(st.store.as_ref()).await?;
                 let m = desk_assess::matrix(
                     st.store.as_ref(),
                     &c.rules,
-                    c.registry,
+                    &registry,
                     clearance,
                     level,
                     period,
@@ -167,12 +166,14 @@ pub async fn cell(
 ) -> Result<Json<CellEvents>, ApiError> {
     caller.require(Permission::ProtectRead, "read the threat matrix")?;
     let c = config()?;
+    // The registry as edited, the one the store's rollup contributor was built with.
+    let registry = state.reference.registry(state.store.as_ref()).await?;
     let period = desk_assess::parse_period(&q.period)?;
     let category = desk_assess::parse_category(q.category.as_deref().unwrap_or("any"))?;
     let mut events = desk_assess::cell_events(
         state.store.as_ref(),
         &c.rules,
-        c.registry,
+        &registry,
         caller.role.clearance(),
         &q.area,
         period,
@@ -198,10 +199,12 @@ pub async fn override_cell(
 ) -> Result<(StatusCode, Json<desk_assess::StoredOverride>), ApiError> {
     caller.require(Permission::ProtectAssess, "override the threat assessment")?;
     let c = config()?;
+    // The registry as edited, the one the store's rollup contributor was built with.
+    let registry = state.reference.registry(state.store.as_ref()).await?;
     let o = desk_assess::override_cell(
         state.store.as_ref(),
         &c.rules,
-        c.registry,
+        &registry,
         caller.role.clearance(),
         &req,
         &caller.user.username,
@@ -235,6 +238,8 @@ pub async fn rollups(
 ) -> Result<Json<Vec<RollupRow>>, ApiError> {
     caller.require(Permission::ProtectRead, "read rollups")?;
     let c = config()?;
+    // The registry as edited, the one the store's rollup contributor was built with.
+    let registry = state.reference.registry(state.store.as_ref()).await?;
     let level = desk_assess::parse_unit_level(q.level.as_deref().unwrap_or("admin1"))?;
     let grain = desk_assess::parse_grain(q.grain.as_deref().unwrap_or("month"))?;
     let category = desk_assess::parse_category(q.category.as_deref().unwrap_or("any"))?;
@@ -258,7 +263,7 @@ pub async fn rollups(
     let r = veille_desk::rollup_in(
         state.store.as_ref(),
         &c.rules,
-        c.registry,
+        &registry,
         caller.role.clearance(),
         &scope,
     )
@@ -520,6 +525,8 @@ pub async fn region_report(
 ) -> Result<(StatusCode, Json<ReportLinks>), ApiError> {
     caller.require(Permission::ReportsGenerate, "generate reports")?;
     let c = config()?;
+    // The registry as edited, the one the store's rollup contributor was built with.
+    let registry = state.reference.registry(state.store.as_ref()).await?;
     let period = desk_assess::parse_period(&req.period)?;
     let clearance = caller.role.clearance();
     let st = state.store.as_ref();
@@ -527,7 +534,7 @@ pub async fn region_report(
         Some(st),
         Source::Store(clearance),
         &c.rules,
-        c.registry,
+        &registry,
         &ReportRequest {
             admin1: req.admin1,
             period,

@@ -543,7 +543,10 @@ pub(crate) fn select_columns_sql(
         return order_and_page(format!("SELECT {columns} FROM events{filter}"), f, args);
     }
     let ids = order_and_page(format!("SELECT id FROM events{filter}"), f, args);
-    format!("SELECT {columns} FROM events WHERE id IN ({ids}) ORDER BY date_start, id")
+    format!(
+        "SELECT {columns} FROM events WHERE id IN ({ids}){}",
+        order_by(f)
+    )
 }
 
 /// `SELECT COUNT(*)` of a filter's events, counting at most `cap` (the count stops there:
@@ -633,8 +636,17 @@ pub(crate) fn select_for_actors_sql(
 }
 
 /// Appends the ordering (date_start, id) and the filter's limit and offset.
+/// The `ORDER BY` of a filter's listing.
+fn order_by(f: &EventFilter) -> &'static str {
+    if f.newest_first {
+        " ORDER BY date_start DESC, id DESC"
+    } else {
+        " ORDER BY date_start, id"
+    }
+}
+
 fn order_and_page(mut sql: String, f: &EventFilter, args: &mut Vec<Arg>) -> String {
-    sql.push_str(" ORDER BY date_start, id");
+    sql.push_str(order_by(f));
     if f.limit.is_some() || f.offset.is_some() {
         let limit = f.limit.map_or(i64::MAX, clamp_i64);
         args.push(Arg::I64(limit));

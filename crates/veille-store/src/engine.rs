@@ -200,17 +200,29 @@ macro_rules! impl_store {
             /// 2,000, each its own transaction, so a large database is upgraded without one
             /// huge transaction and an interrupted pass resumes where it stopped.
             async fn backfill_derived_columns(&self) -> Result<()> {
+                let pending = sqlx::query("SELECT 1 FROM events WHERE span_days IS NULL LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if pending.is_none() {
+                    return Ok(());
+                }
+                // Keyset pages by id: asking again for "the next NULLs" would wade through
+                // the index entries of rows already done (PostgreSQL keeps them until vacuum).
+                let mut after = String::new();
                 loop {
                     let mut tx = self.begin_write().await?;
                     let rows = sqlx::query(
-                        "SELECT id, doc FROM events WHERE span_days IS NULL LIMIT 2000",
+                        "SELECT id, doc FROM events WHERE id > $1 AND span_days IS NULL \
+                         ORDER BY id LIMIT 2000",
                     )
+                    .bind(&after)
                     .fetch_all(&mut *tx)
                     .await?;
-                    if rows.is_empty() {
+                    let Some(last) = rows.last() else {
                         tx.rollback().await?;
                         return Ok(());
-                    }
+                    };
+                    after = last.try_get(0)?;
                     for row in &rows {
                         let id: String = row.try_get(0)?;
                         let doc: String = row.try_get(1)?;

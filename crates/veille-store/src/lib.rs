@@ -196,6 +196,10 @@ pub struct EventFilter {
     pub limit: Option<u64>,
     /// Skip this many events first (ordering: date_start, then id).
     pub offset: Option<u64>,
+    /// Newest first (date_start, then id, descending): the map's default, so that a capped
+    /// answer holds the latest events, not the oldest.
+    #[serde(default)]
+    pub newest_first: bool,
 }
 
 /// One event as the map shows it: what [`Store::map_points`] reads from the `events`
