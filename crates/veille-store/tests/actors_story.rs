@@ -9,8 +9,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use veille_model::{
-    ActorParticipation, ActorRole, Attribution, Event, ExternalId, ImportBatch, Provenance,
-    SubEventType,
+    ActorParticipation, ActorRole, Attribution, Event, ExternalId, Provenance, SubEventType,
 };
 #[macro_use]
 mod common;
@@ -49,22 +48,6 @@ fn imported(n: u128, ext: &str, date: NaiveDate, actors: &[(Option<&str>, &str)]
         original: BTreeMap::new(),
     });
     e
-}
-
-fn batch(n: u128) -> ImportBatch {
-    ImportBatch {
-        id: id(n),
-        file_name: "ged.csv".into(),
-        sha256: "00".repeat(32),
-        format: "ged".into(),
-        rows_read: 0,
-        rows_created: 0,
-        rows_updated: 0,
-        rows_unchanged: 0,
-        rows_rejected: 0,
-        by: "importer".into(),
-        at: t0(),
-    }
 }
 
 fn span(actor: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ActorSpan {
@@ -234,7 +217,7 @@ async fn event_actors_follow_writes(s: &dyn Store) {
     assert_eq!(s.count_events_for_actors(&jnim, &all()).await.unwrap(), 1);
 
     // Import: new events in bulk, then a re-import that changes one.
-    let b = batch(100);
+    let b = import_batch(100, "ged.csv", t0());
     let mut session = s.begin_import(&b).await.unwrap();
     let out = session
         .upsert_chunk(vec![
@@ -252,7 +235,7 @@ async fn event_actors_follow_writes(s: &dyn Store) {
         vec![("Dozo".to_string(), 1)]
     );
 
-    let b2 = batch(101);
+    let b2 = import_batch(101, "ged.csv", t0());
     let mut session = s.begin_import(&b2).await.unwrap();
     let out = session
         .upsert_chunk(vec![imported(

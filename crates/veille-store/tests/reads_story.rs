@@ -5,9 +5,7 @@
 
 use chrono::NaiveDate;
 use uuid::Uuid;
-use veille_model::{
-    AdminUnit, Count, Event, EventType, GeoPrecision, ImportBatch, Sensitivity, SubEventType,
-};
+use veille_model::{AdminUnit, Count, Event, EventType, GeoPrecision, Sensitivity, SubEventType};
 #[macro_use]
 mod common;
 
@@ -253,19 +251,7 @@ both!(
 /// Enough events that a needle becomes "dense" for SQLite's FTS probe (5,000 matches):
 /// the date-order scan must give what the index gives for rare needles.
 async fn text_search_plans(s: &dyn Store) {
-    let batch = ImportBatch {
-        id: id(900_000),
-        file_name: "many.csv".into(),
-        sha256: "0".repeat(64),
-        format: "veille".into(),
-        rows_read: 0,
-        rows_created: 0,
-        rows_updated: 0,
-        rows_unchanged: 0,
-        rows_rejected: 0,
-        by: "importer".into(),
-        at: t0(),
-    };
+    let batch = import_batch(900_000, "many.csv", t0());
     let mut session = s.begin_import(&batch).await.unwrap();
     let n = 5_200u32;
     let mut chunk = Vec::new();

@@ -10,7 +10,7 @@
 //! of everything it read back.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -63,22 +63,6 @@ fn imported(n: u128, ext: &str, killed: u32) -> Event {
     e.audit.created_by = "importer".into();
     e.audit.updated_by = "importer".into();
     e
-}
-
-fn batch(n: u128, file: &str, at: DateTime<Utc>) -> ImportBatch {
-    ImportBatch {
-        id: id(n),
-        file_name: file.into(),
-        sha256: "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789".into(),
-        format: "ged".into(),
-        rows_read: 0,
-        rows_created: 0,
-        rows_updated: 0,
-        rows_unchanged: 0,
-        rows_rejected: 0,
-        by: "importer".into(),
-        at,
-    }
 }
 
 fn counted(mut b: ImportBatch, outcomes: &[UpsertOutcome]) -> ImportBatch {
@@ -464,7 +448,7 @@ async fn filters(s: &dyn Store) {
 both!(filters, sqlite_filters, postgres_filters);
 
 async fn import_session(s: &dyn Store) {
-    let b1 = batch(1001, "ged-2019.csv", t0() + Duration::days(1));
+    let b1 = import_batch(1001, "ged-2019.csv", t0() + Duration::days(1));
     let mut session = s.begin_import(&b1).await.unwrap();
     let first = vec![
         imported(11, "ged:1", 10),
@@ -502,7 +486,7 @@ async fn import_session(s: &dyn Store) {
     assert!(h[0].changes.is_empty());
 
     // Re-import: the importer makes fresh ids; external ids decide.
-    let b2 = batch(1002, "ged-2019-v2.csv", t0() + Duration::days(2));
+    let b2 = import_batch(1002, "ged-2019-v2.csv", t0() + Duration::days(2));
     let mut session = s.begin_import(&b2).await.unwrap();
     let mut changed4 = imported(24, "ged:4", 3);
     changed4.notes = "second report".into();
@@ -615,7 +599,7 @@ async fn import_session(s: &dyn Store) {
 
     // A re-import that adds an external id, then a row that carries only the new one:
     // the old id stays attached (a row never takes away what the event already has).
-    let b3 = batch(1003, "acled.csv", t0() + Duration::days(3));
+    let b3 = import_batch(1003, "acled.csv", t0() + Duration::days(3));
     let mut session = s.begin_import(&b3).await.unwrap();
     let mut both = imported(31, "ged:3", 0);
     both.external_ids.push(ExternalId("acled:MLI3".into()));
@@ -640,7 +624,7 @@ both!(
 );
 
 async fn rollback_leaves_nothing(s: &dyn Store) {
-    let b = batch(1001, "ged.csv", t0());
+    let b = import_batch(1001, "ged.csv", t0());
     let mut session = s.begin_import(&b).await.unwrap();
     session
         .upsert_chunk(vec![imported(11, "ged:1", 1), imported(12, "ged:2", 2)])
@@ -691,7 +675,7 @@ both!(
 /// Re-importing a dataset row updates the fields it carries but keeps the external ids
 /// and sources analysts attached since (by hand, or by merging a duplicate into it).
 async fn reimport_keeps_what_analysts_added(s: &dyn Store) {
-    let b = batch(1101, "ged.csv", t0());
+    let b = import_batch(1101, "ged.csv", t0());
     let mut session = s.begin_import(&b).await.unwrap();
     session
         .upsert_chunk(vec![imported(21, "ged:21", 3)])
@@ -714,7 +698,7 @@ async fn reimport_keeps_what_analysts_added(s: &dyn Store) {
         .await
         .unwrap();
     // The dataset is re-imported with a corrected death toll.
-    let b2 = batch(1102, "ged-v2.csv", t0());
+    let b2 = import_batch(1102, "ged-v2.csv", t0());
     let mut session = s.begin_import(&b2).await.unwrap();
     let out = session
         .upsert_chunk(vec![imported(99, "ged:21", 5)])
@@ -733,7 +717,7 @@ async fn reimport_keeps_what_analysts_added(s: &dyn Store) {
         Some(id(21))
     );
     // Re-importing the same row again changes nothing.
-    let b3 = batch(1103, "ged-v2.csv", t0());
+    let b3 = import_batch(1103, "ged-v2.csv", t0());
     let mut session = s.begin_import(&b3).await.unwrap();
     let out = session
         .upsert_chunk(vec![imported(98, "ged:21", 5)])
@@ -758,7 +742,7 @@ async fn stats(s: &dyn Store) {
     let mut no_admin = event(7, day(2018, 5, 1), SubEventType::Arrests);
     no_admin.casualties.killed.total = None;
     s.create_event(&no_admin, "analyst", None).await.unwrap();
-    let b = batch(1001, "ged.csv", t0());
+    let b = import_batch(1001, "ged.csv", t0());
     let mut session = s.begin_import(&b).await.unwrap();
     session
         .upsert_chunk(vec![imported(11, "ged:11", 3)])
@@ -849,7 +833,7 @@ async fn script(s: &dyn Store) -> Value {
         ]),
     );
 
-    let b1 = batch(1001, "ged-a.csv", t0() + Duration::days(1));
+    let b1 = import_batch(1001, "ged-a.csv", t0() + Duration::days(1));
     let mut session = s.begin_import(&b1).await.unwrap();
     let o1 = session
         .upsert_chunk(

@@ -97,6 +97,23 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap()
 }
 
+/// An import batch as an importer opens it (counts filled at commit).
+pub fn import_batch(n: u128, file: &str, at: DateTime<Utc>) -> veille_model::ImportBatch {
+    veille_model::ImportBatch {
+        id: id(n),
+        file_name: file.into(),
+        sha256: "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789".into(),
+        format: "ged".into(),
+        rows_read: 0,
+        rows_created: 0,
+        rows_updated: 0,
+        rows_unchanged: 0,
+        rows_rejected: 0,
+        by: "importer".into(),
+        at,
+    }
+}
+
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
