@@ -285,16 +285,19 @@
     const limit = 50;
     const offset = Math.max(0, parseInt(query.get("offset") || "0", 10) || 0);
     const sort = query.get("sort") || "";
+    // The date orders every matching event (on the server), newest first unless asked;
+    // the other columns order the rows of the page shown.
+    const order = sort === "date_start" ? "oldest" : "newest";
     const params = filterParams(query, FILTER_KEYS);
     const root = el("section", { class: "table-view" },
       filterForm(query, true, (p) => { location.hash = "#/events?" + qs(p); }));
     app.appendChild(root);
-    const exportLink = el("a", { class: "button", id: "export-csv", href: "/api/export/events.csv?" + qs(params), download: "" }, t("table.export"));
+    const exportLink = el("a", { class: "button", id: "export-csv", href: "/api/export/events.csv?" + qs(Object.assign({}, params, { order })), download: "" }, t("table.export"));
     if (can("export")) root.appendChild(el("div", { class: "toolbar" }, exportLink));
     try {
-      const page = await api("GET", "/api/events?" + qs(Object.assign({}, params, { limit, offset })));
+      const page = await api("GET", "/api/events?" + qs(Object.assign({}, params, { limit, offset, order })));
       const items = page.items.slice();
-      if (sort) {
+      if (sort && sort.replace(/^-/, "") !== "date_start") {
         const desc = sort.startsWith("-");
         const col = COLUMNS.find((c) => c[0] === sort.replace(/^-/, ""));
         if (col) {
@@ -306,6 +309,13 @@
         }
       }
       const head = el("tr", null, COLUMNS.map(([id, key]) => {
+        if (id === "date_start") {
+          // Changing the order starts again at the first page.
+          const newest = order === "newest" && !(sort && sort.replace(/^-/, "") !== "date_start");
+          const next = order === "newest" ? "date_start" : "-date_start";
+          const mark = newest ? " ▼" : sort === "date_start" ? " ▲" : "";
+          return el("th", { scope: "col" }, el("a", { href: "#/events?" + qs(Object.assign({}, params, { sort: next })), "data-sort": id }, t(key) + mark));
+        }
         const next = sort === id ? "-" + id : id;
         const mark = sort === id ? " ▲" : sort === "-" + id ? " ▼" : "";
         return el("th", { scope: "col" }, el("a", { href: "#/events?" + qs(Object.assign({}, params, { offset, sort: next })), "data-sort": id }, t(key) + mark));

@@ -61,6 +61,9 @@ pub struct EventQuery {
     pub limit: Option<u64>,
     /// Offset.
     pub offset: Option<u64>,
+    /// `oldest` (the default) or `newest` first, by start date (the map is always newest
+    /// first).
+    pub order: Option<String>,
 }
 
 fn date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
@@ -89,6 +92,15 @@ impl EventQuery {
                     .map_err(|e| ApiError::bad_request(format!("event_type: {e}")))
             })
             .transpose()?;
+        let newest_first = match self.order.as_deref() {
+            None | Some("oldest") => false,
+            Some("newest") => true,
+            Some(o) => {
+                return Err(ApiError::bad_request(format!(
+                    "order: '{o}' is not one of oldest, newest"
+                )))
+            }
+        };
         let limit = self.limit.unwrap_or(default_limit);
         if limit == 0 || limit > max_limit {
             return Err(ApiError::bad_request(format!(
@@ -108,7 +120,7 @@ impl EventQuery {
             max_sensitivity: Some(clearance),
             limit: Some(limit),
             offset: self.offset,
-            newest_first: false,
+            newest_first,
         })
     }
 }

@@ -36,6 +36,10 @@ const FILTERS: &[(&str, &str)] = &[
     ("q", "free-text search"),
     ("limit", "page size"),
     ("offset", "offset"),
+    (
+        "order",
+        "oldest (default) or newest first, by start date; the map is always newest first",
+    ),
 ];
 
 /// The GET routes answered through the response cache ([`crate::cache`]): they carry an

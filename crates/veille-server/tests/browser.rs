@@ -390,7 +390,7 @@ async fn analyst_session_in_a_real_browser() {
     .await;
     assert_eq!(
         export,
-        serde_json::json!("/api/export/events.csv?actor=Ambassagou")
+        serde_json::json!("/api/export/events.csv?actor=Ambassagou&order=newest")
     );
     // The link downloads the same filter as CSV, with this session.
     let csv = js(
