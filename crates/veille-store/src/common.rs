@@ -227,6 +227,57 @@ pub(crate) fn values_sql(ph: Ph, rows: usize, cols: usize) -> String {
     s
 }
 
+/// Joins PostgreSQL statements (`$n` placeholders, each numbered from `$1`, no other `$`
+/// in their text) into one: all but the last become data-modifying `WITH` parts, and the
+/// placeholders are renumbered so the arguments follow one another. One round trip
+/// instead of one per statement; all parts see the same snapshot.
+pub(crate) fn chain_dollar_statements(statements: Vec<(String, Vec<Arg>)>) -> (String, Vec<Arg>) {
+    let n = statements.len();
+    let mut sql = String::new();
+    let mut args = Vec::new();
+    for (i, (s, a)) in statements.into_iter().enumerate() {
+        let body = renumber_dollars(&s, args.len());
+        if i + 1 < n {
+            sql.push_str(if i == 0 { "WITH " } else { ", " });
+            let _ = write!(sql, "w{i} AS ({body})");
+        } else {
+            if n > 1 {
+                sql.push(' ');
+            }
+            sql.push_str(&body);
+        }
+        args.extend(a);
+    }
+    (sql, args)
+}
+
+/// `sql` with every `$k` placeholder turned into `$(k + offset)`.
+fn renumber_dollars(sql: &str, offset: usize) -> String {
+    if offset == 0 {
+        return sql.to_string();
+    }
+    let mut out = String::with_capacity(sql.len() + sql.len() / 8);
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut k: usize = 0;
+        let mut digits = false;
+        while let Some(&(_, d)) = chars.peek() {
+            let Some(v) = d.to_digit(10) else { break };
+            k = k * 10 + v as usize;
+            digits = true;
+            chars.next();
+        }
+        if digits {
+            let _ = write!(out, "{}", k + offset);
+        }
+    }
+    out
+}
+
 /// `n` placeholders, for `IN (…)` lists.
 pub(crate) fn list_sql(ph: Ph, n: usize) -> String {
     let mut s = String::with_capacity(n * 7);
@@ -942,6 +993,26 @@ mod tests {
         assert_eq!(values_sql(Ph::Dollar, 2, 2), "($1,$2),($3,$4)");
         assert_eq!(values_sql(Ph::Question, 2, 2), "(?,?),(?,?)");
         assert_eq!(list_sql(Ph::Dollar, 3), "$1,$2,$3");
+    }
+
+    #[test]
+    fn chained_statements_renumber_their_placeholders() {
+        let (sql, args) = chain_dollar_statements(vec![
+            ("DELETE FROM f WHERE id IN ($1,$2)".into(), vec![Arg::I64(1), Arg::I64(2)]),
+            ("INSERT INTO f (a) VALUES ($1)".into(), vec![Arg::I64(3)]),
+            (
+                "INSERT INTO c (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT (a) DO UPDATE SET b = c.b + excluded.b".into(),
+                (4..8).map(Arg::I64).collect(),
+            ),
+        ]);
+        assert_eq!(
+            sql,
+            "WITH w0 AS (DELETE FROM f WHERE id IN ($1,$2)), w1 AS (INSERT INTO f (a) VALUES ($3)) \
+             INSERT INTO c (a, b) VALUES ($4,$5),($6,$7) ON CONFLICT (a) DO UPDATE SET b = c.b + excluded.b"
+        );
+        assert_eq!(args.len(), 7);
+        let (one, _) = chain_dollar_statements(vec![("SELECT $1".into(), vec![Arg::I64(1)])]);
+        assert_eq!(one, "SELECT $1");
     }
 
     #[test]

@@ -859,20 +859,28 @@ macro_rules! impl_store {
             out
         }
 
-        /// Runs `statements` in order. SQLite takes them as one multi-statement call
-        /// (its anonymous `?` parameters continue from one statement to the next), which
-        /// saves a round trip to its worker thread per statement; PostgreSQL prepares one
-        /// statement at a time.
+        /// Runs `statements` in order, in one round trip when they are small. SQLite takes
+        /// them as one multi-statement call (its anonymous `?` parameters continue from
+        /// one statement to the next), which saves a trip to its worker thread per
+        /// statement; PostgreSQL takes them as one statement whose data-modifying `WITH`
+        /// parts run first ([`$crate::common::chain_dollar_statements`]). The statements
+        /// must not depend on each other's effects (PostgreSQL runs them on one snapshot):
+        /// the rollup writes touch disjoint facts and distinct cells.
         async fn execute_all(conn: &mut Conn, statements: Vec<(String, Vec<Arg>)>) -> Result<()> {
             let small = statements.iter().map(|(_, a)| a.len()).sum::<usize>() <= 20_000;
-            if $backend == Backend::Sqlite && statements.len() > 1 && small {
-                let mut sql = String::new();
-                let mut args = Vec::new();
-                for (s, a) in statements {
-                    sql.push_str(&s);
-                    sql.push_str(";\n");
-                    args.extend(a);
-                }
+            if statements.len() > 1 && small {
+                let (sql, args) = if $backend == Backend::Sqlite {
+                    let mut sql = String::new();
+                    let mut args = Vec::new();
+                    for (s, a) in statements {
+                        sql.push_str(&s);
+                        sql.push_str(";\n");
+                        args.extend(a);
+                    }
+                    (sql, args)
+                } else {
+                    $crate::common::chain_dollar_statements(statements)
+                };
                 bind_args(sqlx::query(&sql), args).execute(&mut *conn).await?;
                 return Ok(());
             }
