@@ -8,59 +8,39 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::NaiveDate;
-use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use veille_model::Sensitivity;
-use veille_server::{auth, AppState, Config, Role};
-use veille_store::{AuthStore, EventFilter, PgStore, SqliteStore, Store};
+use veille_server::Role;
+use veille_store::EventFilter;
 
-const PASSWORD: &str = "correct horse battery";
+mod common;
+
+use common::{error as err, Browser, Server};
+
 const FILES: [&str; 2] = [
     "ged231_sample1000_mali.csv",
     "ged_candidate_v26_0_7_mali_extract.csv",
 ];
 
-struct Server {
-    base: String,
-    store: Arc<dyn Store>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    pg: Option<PgStore>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-/// A server with the GED rows imported and one user per role (named after it): on
-/// SQLite, or on PostgreSQL (`None` when `VEILLE_TEST_DATABASE_URL` is not set).
+/// The shared harness's server with the GED rows imported under the rollup contributor
+/// `veille serve` attaches, and one user per role (named after it): on SQLite, or on
+/// PostgreSQL (`None` when `VEILLE_TEST_DATABASE_URL` is not set).
 async fn server(postgres: bool, name: &str) -> Option<Server> {
-    let (store, auth, pg, dir): (Arc<dyn Store>, Arc<dyn AuthStore>, _, _) = if postgres {
-        let url = match std::env::var("VEILLE_TEST_DATABASE_URL") {
-            Ok(u) if !u.trim().is_empty() => u,
-            _ => {
-                assert_ne!(
-                    std::env::var("VEILLE_REQUIRE_POSTGRES").as_deref(),
-                    Ok("1"),
-                    "VEILLE_REQUIRE_POSTGRES=1 but VEILLE_TEST_DATABASE_URL is not set"
-                );
-                println!("skipped: VEILLE_TEST_DATABASE_URL is not set");
-                return None;
-            }
-        };
-        let schema = format!("vt_protect_{name}_{}", std::process::id());
-        let s = Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap());
-        (s.clone(), s.clone(), Some((*s).clone()), None)
+    let s = if postgres {
+        Server::postgres(&format!("protect_{name}")).await?
     } else {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Arc::new(SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
-        (s.clone(), s, None, Some(dir))
+        Server::sqlite().await
     };
-    // The rollup contributor veille serve attaches: the threat matrix, cells and rollups
-    // below are read from the persisted rollup tables (checked at the end of each story).
-    store.attach_rollups(Arc::new(veille_protect::persist::PocRollups::new(
-        veille_protect::RuleSet::shipped().unwrap(),
-        Some(veille_actors::Registry::shipped().unwrap().clone()),
-    )));
+    // The threat matrix, cells and rollups below are read from the persisted rollup
+    // tables (checked at the end of each story).
+    s.store
+        .attach_rollups(Arc::new(veille_protect::persist::PocRollups::new(
+            veille_protect::RuleSet::shipped().unwrap(),
+            Some(veille_actors::Registry::shipped().unwrap().clone()),
+        )));
     let opts = veille_ingest::ImportOptions {
         by: "tester".into(),
         enricher: Some(veille_ingest::enrich::StandardEnricher::shipped().unwrap()),
@@ -70,124 +50,18 @@ async fn server(postgres: bool, name: &str) -> Option<Server> {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../data/ucdp")
             .join(f);
-        veille_ingest::import_file(store.as_ref(), &p, &opts, &mut |_| {})
+        veille_ingest::import_file(s.store.as_ref(), &p, &opts, &mut |_| {})
             .await
             .unwrap();
     }
-    let h = auth::hash_password(PASSWORD).unwrap();
     for r in Role::ALL {
-        auth.create_user(r.code(), r.code(), "en", &h, "test")
-            .await
-            .unwrap();
+        s.user(r.code(), *r).await;
     }
-    let config = Config {
-        secure_cookies: false,
-        ..Config::default()
-    };
-    let state = Arc::new(AppState::new(store.clone(), auth, config).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(veille_server::serve(listener, state, async move {
-        let _ = rx.await;
-    }));
-    Some(Server {
-        base,
-        store,
-        stop: Some(tx),
-        task: Some(task),
-        pg,
-        _dir: dir,
-    })
-}
-
-impl Server {
-    async fn finish(mut self) {
-        if let Some(stop) = self.stop.take() {
-            stop.send(()).unwrap();
-        }
-        if let Some(t) = self.task.take() {
-            t.await.unwrap().unwrap();
-        }
-        if let Some(pg) = self.pg.take() {
-            pg.drop_schema().await.unwrap();
-        }
-    }
-}
-
-struct Browser {
-    base: String,
-    cookie: String,
-    csrf: String,
+    Some(s)
 }
 
 async fn login(s: &Server, role: Role) -> Browser {
-    let r = Client::new()
-        .post(format!("{}/api/login", s.base))
-        .json(&json!({"username": role.code(), "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let cookie = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body: Value = r.json().await.unwrap();
-    Browser {
-        base: s.base.clone(),
-        cookie,
-        csrf: body["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
-impl Browser {
-    async fn get(&self, path: &str) -> Response {
-        Client::new()
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn json(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-        r.json().await.unwrap()
-    }
-    async fn post(&self, path: &str, body: &Value) -> Response {
-        Client::new()
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn post_no_csrf(&self, path: &str, body: &Value) -> Response {
-        Client::new()
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-/// Status, code and message of an error answer.
-async fn err(r: Response) -> (StatusCode, String, String) {
-    let st = r.status();
-    let v: Value = r.json().await.unwrap();
-    (
-        st,
-        v["error"]["code"].as_str().unwrap().to_string(),
-        v["error"]["message"].as_str().unwrap().to_string(),
-    )
+    common::login(s, role.code()).await
 }
 
 fn any_last(m: &Value) -> i64 {

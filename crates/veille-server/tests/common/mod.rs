@@ -114,10 +114,53 @@ impl Server {
     }
 }
 
-/// A logged-in browser: its cookie and CSRF token.
+/// A logged-in browser: the server's address, its cookie and CSRF token.
 pub struct Browser {
+    pub base: String,
     pub cookie: String,
     pub csrf: String,
+}
+
+impl Browser {
+    /// GET with the session cookie.
+    pub async fn get(&self, path: &str) -> Response {
+        client()
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The JSON of a `200` GET, failing with the path otherwise.
+    pub async fn json(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+        r.json().await.unwrap()
+    }
+
+    /// A JSON POST with the session cookie and the CSRF token.
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        client()
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A JSON POST with the session cookie but no CSRF token.
+    pub async fn post_no_csrf(&self, path: &str, body: &Value) -> Response {
+        client()
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 pub fn client() -> Client {
@@ -147,30 +190,19 @@ pub async fn login(s: &Server, name: &str) -> Browser {
     let body: Value = r.json().await.unwrap();
     assert!(body["user"].get("password_hash").is_none());
     Browser {
+        base: s.base.clone(),
         cookie,
         csrf: body["csrf_token"].as_str().unwrap().to_string(),
     }
 }
 
-pub async fn get(s: &Server, b: &Browser, path: &str) -> Response {
-    client()
-        .get(s.url(path))
-        .header(COOKIE, &b.cookie)
-        .send()
-        .await
-        .unwrap()
+pub async fn get(_s: &Server, b: &Browser, path: &str) -> Response {
+    b.get(path).await
 }
 
 /// A JSON POST from the logged-in browser, with its CSRF token.
-pub async fn post_json(s: &Server, b: &Browser, path: &str, body: &Value) -> Response {
-    client()
-        .post(s.url(path))
-        .header(COOKIE, &b.cookie)
-        .header("x-csrf-token", &b.csrf)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+pub async fn post_json(_s: &Server, b: &Browser, path: &str, body: &Value) -> Response {
+    b.post(path, body).await
 }
 
 pub async fn error_code(r: Response) -> (StatusCode, String) {
