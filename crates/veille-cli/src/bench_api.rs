@@ -14,7 +14,10 @@
 //!
 //! Each backend is measured twice: with the server's response cache (answers reused
 //! until the data changes; every first request of a key is a miss, counted) and without
-//! it (`--no-cache`: every answer computed). Nothing is warmed up before the clock starts.
+//! it (`--cache off`: every answer computed). Nothing is warmed up before the clock starts.
+//! `--write-every S` also revises one event every S seconds during each measurement
+//! (through the store, rollups maintained), as a live desk does: every write changes the
+//! data version, so the cache starts again from misses.
 
 use crate::Global;
 use anyhow::{bail, Context, Result};
@@ -51,6 +54,9 @@ pub struct ApiBench {
     /// Which server configurations to measure.
     #[arg(long, value_enum, default_value_t = CacheMode::Both)]
     cache: CacheMode,
+    /// Revise one event every this many seconds while measuring (0: no writes).
+    #[arg(long, default_value_t = 0.0)]
+    write_every: f64,
 }
 
 /// With or without the response cache.
@@ -81,6 +87,8 @@ pub struct CallStats {
     pub requests: usize,
     /// Non-2xx answers.
     pub errors: usize,
+    /// Events revised during the measurement (`--write-every`).
+    pub writes: usize,
     /// Requests per second.
     pub throughput: f64,
     /// Latency percentiles in ms.
@@ -301,6 +309,13 @@ async fn measure(
         let before = state.cache.stats();
         let deadline = Instant::now() + Duration::from_secs(a.seconds);
         let t0 = Instant::now();
+        let writer = (a.write_every > 0.0).then(|| {
+            tokio::spawn(write_during(
+                store.clone(),
+                Duration::from_secs_f64(a.write_every),
+                deadline,
+            ))
+        });
         let mut tasks = Vec::new();
         for w in 0..a.concurrency {
             let (client, base, token, path) =
@@ -336,6 +351,10 @@ async fn measure(
             lat.extend(l);
             errors += e;
         }
+        let writes = match writer {
+            Some(w) => w.await??,
+            None => 0,
+        };
         let secs = t0.elapsed().as_secs_f64();
         let after = state.cache.stats();
         lat.sort_by(f64::total_cmp);
@@ -347,6 +366,7 @@ async fn measure(
             call: call.to_string(),
             requests: lat.len(),
             errors,
+            writes,
             throughput: lat.len() as f64 / secs,
             p50_ms: pct(&lat, 0.50),
             p95_ms: pct(&lat, 0.95),
@@ -356,6 +376,40 @@ async fn measure(
     let _ = stop.send(());
     server.await??;
     Ok(out)
+}
+
+/// Revises one event (one more person killed) every `every` until `deadline`, as an
+/// analyst or an alert line would; the number of revisions.
+async fn write_during(
+    store: Arc<dyn veille_store::Store>,
+    every: Duration,
+    deadline: Instant,
+) -> Result<usize> {
+    let events = store
+        .list_events(&veille_store::EventFilter {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await?;
+    let mut n = 0;
+    loop {
+        tokio::time::sleep(every).await;
+        if Instant::now() >= deadline {
+            return Ok(n);
+        }
+        let Some(e) = events.get(n % events.len().max(1)) else {
+            bail!("no events to revise");
+        };
+        let Some(mut e) = store.get_event(e.id).await? else {
+            bail!("event {} vanished", e.id);
+        };
+        let k = e.killed_best() + 1;
+        e.casualties.killed.total = Some(veille_model::Count::exact(k));
+        store
+            .update_event(&e, "bench", Some("bench write under load"))
+            .await?;
+        n += 1;
+    }
 }
 
 /// The cache settings to measure.
@@ -406,16 +460,24 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
         return Ok(());
     }
     println!(
-        "API load: {} events, {} concurrent clients, {} s per call, loopback HTTP",
-        a.events, a.concurrency, a.seconds
+        "API load: {} events, {} concurrent clients, {} s per call, loopback HTTP{}",
+        a.events,
+        a.concurrency,
+        a.seconds,
+        if a.write_every > 0.0 {
+            format!("; one event revised every {} s", a.write_every)
+        } else {
+            String::new()
+        }
     );
     println!(
-        "{:<9} {:<6} {:<22} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>13}",
+        "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9} {:>8} {:>8} {:>8} {:>13}",
         "backend",
         "cache",
         "call",
         "requests",
         "errors",
+        "writes",
         "req/s",
         "p50 ms",
         "p95 ms",
@@ -424,12 +486,13 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
     );
     for s in &all {
         println!(
-            "{:<9} {:<6} {:<22} {:>8} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>13}",
+            "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>13}",
             s.backend,
             if s.cache { "on" } else { "off" },
             s.call,
             s.requests,
             s.errors,
+            s.writes,
             s.throughput,
             s.p50_ms,
             s.p95_ms,
