@@ -77,10 +77,12 @@ pub struct CallStats {
     pub backend: String,
     /// Response cache on or off.
     pub cache: bool,
-    /// Answers served from the cache, and computed (cache on only).
+    /// Answers served from the cache at the current data version (cache on only).
     pub cache_hits: u64,
     /// Answers computed by the server while the cache was on.
     pub cache_misses: u64,
+    /// Previous answers served while the current one was computed (map and matrix).
+    pub cache_stale: u64,
     /// Call name.
     pub call: String,
     /// Requests completed.
@@ -363,6 +365,7 @@ async fn measure(
             cache,
             cache_hits: after.hits - before.hits,
             cache_misses: after.misses - before.misses,
+            cache_stale: after.stale - before.stale,
             call: call.to_string(),
             requests: lat.len(),
             errors,
@@ -471,7 +474,7 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
         }
     );
     println!(
-        "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9} {:>8} {:>8} {:>8} {:>13}",
+        "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9} {:>8} {:>8} {:>8} {:>19}",
         "backend",
         "cache",
         "call",
@@ -482,11 +485,11 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
         "p50 ms",
         "p95 ms",
         "p99 ms",
-        "hits/misses"
+        "hits/stale/misses"
     );
     for s in &all {
         println!(
-            "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>13}",
+            "{:<9} {:<6} {:<22} {:>8} {:>7} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>19}",
             s.backend,
             if s.cache { "on" } else { "off" },
             s.call,
@@ -497,7 +500,7 @@ pub async fn run(a: ApiBench, global: &Global) -> Result<()> {
             s.p50_ms,
             s.p95_ms,
             s.p99_ms,
-            format!("{}/{}", s.cache_hits, s.cache_misses)
+            format!("{}/{}/{}", s.cache_hits, s.cache_stale, s.cache_misses)
         );
     }
     Ok(())

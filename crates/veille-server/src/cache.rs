@@ -8,11 +8,18 @@
 //! - **Validity**: each answer is stored with the store's
 //!   [`data_version`](veille_store::Store::data_version), read *before* the data. Any
 //!   write to events, protection records, reference edits or the rollup state, by this
-//!   server or another process, moves the version, and answers made before it are never
-//!   served again (they are dropped when the first newer answer is stored).
+//!   server or another process, moves the version, and answers made before it are
+//!   served again only as below.
 //! - **One computation per key**: concurrent misses for the same key wait for the first
 //!   one instead of all computing it (fifty analysts opening the same matrix after an
 //!   import compute it once).
+//! - **While recomputing** ([`Freshness::WhileRecomputing`], the threat matrix and the
+//!   map only): when the data moved and another request is already computing the new
+//!   answer, the others get the key's previous answer at once, marked
+//!   `X-Veille-Stale: recomputing`, instead of queueing behind the model fit. The request
+//!   that finds no computation running computes (so a caller who wrote and then reads
+//!   alone sees the write). Event lists and searches are always exact.
+//! - Every cached answer says which data version it shows (`X-Veille-Data-Version`).
 //! - **Bytes**: answers are kept raw and gzip-compressed, with an ETag
 //!   (`"v<version>-<key digest>"`), so a hit costs no serialisation or compression and a
 //!   browser's revalidation (`If-None-Match`) answers `304`. The least recently used
@@ -45,6 +52,8 @@ pub struct CacheStats {
     pub hits: u64,
     /// Answers computed.
     pub misses: u64,
+    /// Previous answers served while the current one was being computed.
+    pub stale: u64,
     /// Answers held now.
     pub entries: usize,
     /// Bytes held now.
@@ -68,6 +77,7 @@ struct Inner {
     version: u64,
     hits: u64,
     misses: u64,
+    stale: u64,
 }
 
 impl Inner {
@@ -87,6 +97,28 @@ impl Inner {
             self.order.insert(tick, key.to_string());
         }
     }
+}
+
+/// Whether a route may answer with the previous data version's answer while the current
+/// one is being computed (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Always the current version (event lists and searches).
+    Exact,
+    /// The previous answer while another request computes the current one (the threat
+    /// matrix and the map).
+    WhileRecomputing,
+}
+
+/// An answer and the data version it shows.
+pub struct Served {
+    /// The answer.
+    pub answer: Arc<Prepared>,
+    /// The data version it was computed at.
+    pub version: u64,
+    /// True when it is an older version's answer, served while the current one is being
+    /// computed.
+    pub stale: bool,
 }
 
 /// The response cache (see the module docs).
@@ -118,6 +150,7 @@ impl ResponseCache {
             Ok(i) => CacheStats {
                 hits: i.hits,
                 misses: i.misses,
+                stale: i.stale,
                 entries: i.entries.len(),
                 bytes: i.bytes,
             },
@@ -137,21 +170,32 @@ impl ResponseCache {
         Some(answer)
     }
 
+    /// The answer stored for `key` at a version older than `version`, counting a stale
+    /// answer.
+    fn get_previous(&self, key: &str, version: u64) -> Option<(Arc<Prepared>, u64)> {
+        let mut i = self.inner.lock().ok()?;
+        let (answer, v) = match i.entries.get(key) {
+            Some(e) if e.version < version => (e.answer.clone(), e.version),
+            _ => return None,
+        };
+        i.touch(key);
+        i.stale += 1;
+        Some((answer, v))
+    }
+
     fn put(&self, key: String, version: u64, answer: Arc<Prepared>) {
         let Ok(mut i) = self.inner.lock() else {
             return;
         };
         i.misses += 1;
-        if version < i.version || answer.size() > self.max_bytes {
+        if answer.size() > self.max_bytes
+            || i.entries.get(&key).is_some_and(|e| e.version > version)
+        {
             return;
         }
-        if version > i.version {
-            // Older answers can never be served again.
-            i.entries.clear();
-            i.order.clear();
-            i.bytes = 0;
-            i.version = version;
-        }
+        // Older answers stay (as the previous answer of their key) until replaced or
+        // pushed out by the budget.
+        i.version = i.version.max(version);
         i.remove(&key);
         i.tick += 1;
         let tick = i.tick;
@@ -202,17 +246,56 @@ impl ResponseCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Prepared, ApiError>>,
     {
+        Ok(self
+            .serve(key, version, Freshness::Exact, compute)
+            .await?
+            .answer)
+    }
+
+    /// As [`get_or_compute`](Self::get_or_compute), and with
+    /// [`Freshness::WhileRecomputing`] the key's previous answer when another caller is
+    /// computing this version's.
+    pub async fn serve<F, Fut>(
+        &self,
+        key: &str,
+        version: u64,
+        freshness: Freshness,
+        compute: F,
+    ) -> Result<Served, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Prepared, ApiError>>,
+    {
+        let exact = |answer| Served {
+            answer,
+            version,
+            stale: false,
+        };
         if let Some(a) = self.get(key, version) {
-            return Ok(a);
+            return Ok(exact(a));
         }
         let lock = self.lock_for(key);
-        let _guard = lock.lock().await;
+        let _guard = match lock.try_lock() {
+            Ok(g) => g,
+            Err(_) => {
+                if freshness == Freshness::WhileRecomputing {
+                    if let Some((answer, v)) = self.get_previous(key, version) {
+                        return Ok(Served {
+                            answer,
+                            version: v,
+                            stale: true,
+                        });
+                    }
+                }
+                lock.lock().await
+            }
+        };
         if let Some(a) = self.get(key, version) {
-            return Ok(a);
+            return Ok(exact(a));
         }
         let answer = Arc::new(compute().await?);
         self.put(key.to_string(), version, answer.clone());
-        Ok(answer)
+        Ok(exact(answer))
     }
 }
 
@@ -228,8 +311,10 @@ fn caller_class(caller: &Caller) -> String {
 
 /// Answers a read through the cache: `compute` makes the body (of `content_type`) when
 /// the cache has no answer for this route, query and caller class at the current data
-/// version. With caching off the body is sent as computed (the router's compression
-/// layer gzips it).
+/// version (or, with [`Freshness::WhileRecomputing`], gives the previous one while
+/// another request computes it). With caching off the body is sent as computed (the
+/// router's compression layer gzips it).
+#[allow(clippy::too_many_arguments)]
 pub async fn cached<F, Fut>(
     state: &AppState,
     caller: &Caller,
@@ -237,6 +322,7 @@ pub async fn cached<F, Fut>(
     query: Option<&str>,
     headers: &HeaderMap,
     content_type: &'static str,
+    freshness: Freshness,
     compute: F,
 ) -> Result<Response, ApiError>
 where
@@ -258,8 +344,8 @@ where
         query.unwrap_or_default(),
         caller_class(caller)
     );
-    let answer = cache
-        .get_or_compute(&key, version, || async {
+    let served = cache
+        .serve(&key, version, freshness, || async {
             let body = compute().await?;
             let digest = hex::encode(Sha256::digest(key.as_bytes()));
             let etag = format!("\"v{version}-{}\"", &digest[..16]);
@@ -272,8 +358,19 @@ where
             ))
         })
         .await?;
-    Ok(answer.respond(headers))
+    let mut r = served.answer.respond(headers);
+    let h = r.headers_mut();
+    h.insert(DATA_VERSION, HeaderValue::from(served.version));
+    if served.stale {
+        h.insert(STALE, HeaderValue::from_static("recomputing"));
+    }
+    Ok(r)
 }
+
+/// The data version an answer shows.
+pub const DATA_VERSION: &str = "x-veille-data-version";
+/// Set on a previous answer served while the current one is computed.
+pub const STALE: &str = "x-veille-stale";
 
 #[cfg(test)]
 mod tests {
@@ -291,7 +388,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_newer_version_is_a_miss_and_drops_older_answers() {
+    async fn a_newer_version_is_a_miss_and_replaces_the_older_answer() {
         let c = ResponseCache::new(1 << 20);
         let mut computed = 0;
         for version in [1, 1, 2, 2, 1] {
@@ -306,6 +403,78 @@ mod tests {
         assert_eq!(computed, 3);
         let s = c.stats();
         assert_eq!((s.hits, s.misses, s.entries), (2, 3, 1));
+        assert!(c.get("k", 1).is_none() && c.get("k", 2).is_some());
+    }
+
+    fn tagged(tag: &str) -> Prepared {
+        Prepared::with_etag(
+            "application/json",
+            tag.as_bytes().to_vec(),
+            format!("\"{tag}\""),
+            CACHE_CONTROL,
+            Compression::none(),
+        )
+    }
+
+    #[tokio::test]
+    async fn while_one_caller_recomputes_the_others_get_the_previous_answer() {
+        let c = Arc::new(ResponseCache::new(1 << 20));
+        c.get_or_compute("m", 1, || async { Ok(tagged("v1")) })
+            .await
+            .unwrap();
+        let (started, wait) = tokio::sync::oneshot::channel::<()>();
+        let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+        let slow = {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.serve("m", 2, Freshness::WhileRecomputing, || async move {
+                    let _ = started.send(());
+                    let _ = finished.await;
+                    Ok(tagged("v2"))
+                })
+                .await
+                .map(|s| (s.answer.raw.to_vec(), s.version, s.stale))
+            })
+        };
+        wait.await.unwrap();
+        // Version 2 is being computed: a lagging route gets version 1's answer at once.
+        let lagging = c.serve("m", 2, Freshness::WhileRecomputing, || async {
+            panic!("computed twice")
+        });
+        let s = tokio::time::timeout(std::time::Duration::from_secs(5), lagging)
+            .await
+            .expect("waited for the computation instead of answering")
+            .unwrap();
+        assert_eq!(
+            (&s.answer.raw[..], s.version, s.stale),
+            (&b"v1"[..], 1, true)
+        );
+        // An exact route waits for it instead.
+        let exact = {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.serve("m", 2, Freshness::Exact, || async {
+                    panic!("computed twice")
+                })
+                .await
+                .map(|s| (s.answer.raw.to_vec(), s.version, s.stale))
+            })
+        };
+        tokio::task::yield_now().await;
+        assert!(!exact.is_finished());
+        finish.send(()).unwrap();
+        assert_eq!(slow.await.unwrap().unwrap(), (b"v2".to_vec(), 2, false));
+        assert_eq!(exact.await.unwrap().unwrap(), (b"v2".to_vec(), 2, false));
+        // Nothing running: a lagging route computes the new version itself.
+        let s = c
+            .serve("m", 3, Freshness::WhileRecomputing, || async {
+                Ok(tagged("v3"))
+            })
+            .await
+            .unwrap();
+        assert_eq!((&s.answer.raw[..], s.stale), (&b"v3"[..], false));
+        let st = c.stats();
+        assert_eq!((st.misses, st.stale), (3, 1));
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 //! roles without exact-location rights.
 
 use crate::auth::Caller;
-use crate::cache::cached;
+use crate::cache::{cached, Freshness};
 use crate::error::ApiError;
 use crate::roles::Permission;
 use crate::{ApiJson, ApiQuery, AppState};
@@ -170,6 +170,7 @@ pub async fn list(
         uri.query(),
         &headers,
         "application/json",
+        Freshness::Exact,
         || async {
             let total = state
                 .store
@@ -362,6 +363,7 @@ pub async fn map(
         uri.query(),
         &headers,
         GEOJSON,
+        Freshness::WhileRecomputing,
         || async {
             let mut points = state.store.map_points(&f).await?;
             if !caller.role.exact_locations() {

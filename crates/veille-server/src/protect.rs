@@ -5,7 +5,7 @@
 //! other event read.
 
 use crate::auth::Caller;
-use crate::cache::cached;
+use crate::cache::{cached, Freshness};
 use crate::error::ApiError;
 use crate::roles::Permission;
 use crate::{ApiJson, ApiQuery, AppState};
@@ -107,6 +107,7 @@ pub async fn assessments(
         uri.query(),
         &headers,
         "application/json",
+        Freshness::WhileRecomputing,
         || {
             crate::off_runtime(async move {
                 let registry = st.reference.registry(st.store.as_ref()).await?;

@@ -91,6 +91,17 @@ async fn story(s: &Server) {
         "per user, always revalidated"
     );
     let etag = r.headers().get(ETAG).unwrap().to_str().unwrap().to_string();
+    let version = |r: &reqwest::Response| -> u64 {
+        r.headers()
+            .get("x-veille-data-version")
+            .expect("cached answers say which data version they show")
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let v1 = version(&r);
+    assert!(r.headers().get("x-veille-stale").is_none());
     let page: Value = r.json().await.unwrap();
     assert_eq!(
         (page["total"].clone(), page["total_exact"].clone()),
@@ -132,6 +143,7 @@ async fn story(s: &Server) {
     assert_eq!(r.status(), StatusCode::OK, "stale ETag after a write");
     let etag2 = r.headers().get(ETAG).unwrap().to_str().unwrap().to_string();
     assert_ne!(etag2, etag);
+    assert!(version(&r) > v1, "the write moved the data version");
     let page: Value = r.json().await.unwrap();
     assert_eq!(page["total"], json!(3));
     assert!(page["items"]
@@ -147,7 +159,11 @@ async fn story(s: &Server) {
         .unwrap();
     let page = ok_json(get(s, &analyst, list).await, StatusCode::OK).await;
     assert_eq!(page["total"], json!(4));
-    let a3 = ok_json(get(s, &analyst, map).await, StatusCode::OK).await;
+    // The map may lag only while another request recomputes it: a lone reader after a
+    // write gets the new answer, not the previous one.
+    let r = get(s, &analyst, map).await;
+    assert!(r.headers().get("x-veille-stale").is_none());
+    let a3 = ok_json(r, StatusCode::OK).await;
     assert_eq!(latitudes(&a3).len(), 4);
     assert_eq!(
         (a3["truncated"].clone(), a3["limit"].clone()),
