@@ -4,6 +4,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::ConnectOptions as _;
 use std::str::FromStr;
 
+/// `settle` compacts the rollup cells only above this heap size …
+const COMPACT_MIN_BYTES: i64 = 64 << 20;
+/// … and when each live cell takes more than this many bytes of it (about 175 when
+/// compact).
+const COMPACT_BYTES_PER_CELL: f64 = 500.0;
+
 /// A [`Store`](crate::Store) on a PostgreSQL server.
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -46,6 +52,9 @@ impl PgStore {
     }
 
     async fn connect_with(opts: PgConnectOptions, schema: Option<String>) -> crate::Result<Self> {
+        // No JIT: compiling a plan took 0.75 s of the threat matrix's 0.94 s cell read at
+        // 1M events, and veille's queries are short or read by index.
+        let opts = opts.options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect_with(opts)
@@ -83,12 +92,31 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// Rewrites the rollup cells in key order (CLUSTER on the primary key) and analyses
+    /// them: one level's month cells, which the threat matrix reads, are then a few
+    /// hundred adjacent pages instead of one page each (a 1M-event import left 2.6 M
+    /// cells in a 4.5 GB table; rewritten, 0.46 GB, and the admin2 matrix's read went from
+    /// 0.94 s to 0.08 s). Takes the table's exclusive lock for the rewrite (24 s at that
+    /// size): `settle` calls it after bulk writes only when the table is mostly empty
+    /// space.
+    pub async fn compact_rollup_cells(&self) -> crate::Result<()> {
+        sqlx::query("CLUSTER rollup_cells USING rollup_cells_pkey")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("ANALYZE rollup_cells")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// After a bulk write (an import, a rollup rebuild): vacuums and analyses the tables
     /// it filled. Until autovacuum gets to them (and it may be off), plans are made for
     /// the tables as they were (empty, say), the upserted rollup cells leave a dead row
     /// version per update (40 M after a 1M-event import, a 7.9 GB table for 2.6 M cells),
     /// and index-only reads of the events still visit the heap for want of a visibility
-    /// map. VACUUM cannot run in a transaction: this uses the pool.
+    /// map. Then, when the cells' table is mostly empty space, it is rewritten in key
+    /// order ([`PgStore::compact_rollup_cells`]). VACUUM cannot run in a transaction: this
+    /// uses the pool.
     async fn settle(&self) -> crate::Result<()> {
         sqlx::query(
             "VACUUM (ANALYZE) events, event_external_ids, event_actors, rollup_facts, \
@@ -96,6 +124,17 @@ impl PgStore {
         )
         .execute(&self.pool)
         .await?;
+        let (heap, rows): (i64, f32) = sqlx::query_as(
+            "SELECT pg_relation_size(oid), reltuples FROM pg_class \
+             WHERE oid = 'rollup_cells'::regclass",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if heap > COMPACT_MIN_BYTES
+            && heap as f64 / f64::from(rows.max(1.0)) > COMPACT_BYTES_PER_CELL
+        {
+            self.compact_rollup_cells().await?;
+        }
         Ok(())
     }
 
