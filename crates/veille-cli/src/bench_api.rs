@@ -403,14 +403,10 @@ async fn write_during(
         let Some(e) = events.get(n % events.len().max(1)) else {
             bail!("no events to revise");
         };
-        let Some(mut e) = store.get_event(e.id).await? else {
+        let Some(e) = store.get_event(e.id).await? else {
             bail!("event {} vanished", e.id);
         };
-        let k = e.killed_best() + 1;
-        e.casualties.killed.total = Some(veille_model::Count::exact(k));
-        store
-            .update_event(&e, "bench", Some("bench write under load"))
-            .await?;
+        crate::bench_rollup::revise_one(store.as_ref(), e, 1, "bench write under load").await?;
         n += 1;
     }
 }

@@ -51,14 +51,23 @@ async fn revise(store: &dyn Store, offset: u64, n: u64, bump: u32) -> Result<f64
         bail!("no events at offset {offset}: store more events or revise fewer");
     }
     let t = Instant::now();
-    for mut e in events.iter().cloned() {
-        let k = e.killed_best() + bump;
-        e.casualties.killed.total = Some(veille_model::Count::exact(k));
-        store
-            .update_event(&e, "bench", Some("bench revision"))
-            .await?;
+    for e in events.iter().cloned() {
+        revise_one(store, e, bump, "bench revision").await?;
     }
     Ok(t.elapsed().as_secs_f64() * 1e3 / events.len() as f64)
+}
+
+/// Stores `e` revised with `more` people killed (the benches' kind of revision).
+pub(crate) async fn revise_one(
+    store: &dyn Store,
+    mut e: veille_model::Event,
+    more: u32,
+    reason: &str,
+) -> Result<()> {
+    let k = e.killed_best() + more;
+    e.casualties.killed.total = Some(veille_model::Count::exact(k));
+    store.update_event(&e, "bench", Some(reason)).await?;
+    Ok(())
 }
 
 /// Reads the month cells and assesses every region; seconds and areas assessed.

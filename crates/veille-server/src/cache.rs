@@ -73,8 +73,6 @@ struct Inner {
     order: BTreeMap<u64, String>,
     tick: u64,
     bytes: usize,
-    /// The newest data version stored; answers of older versions are gone.
-    version: u64,
     hits: u64,
     misses: u64,
     stale: u64,
@@ -195,7 +193,6 @@ impl ResponseCache {
         }
         // Older answers stay (as the previous answer of their key) until replaced or
         // pushed out by the budget.
-        i.version = i.version.max(version);
         i.remove(&key);
         i.tick += 1;
         let tick = i.tick;
@@ -234,9 +231,9 @@ impl ResponseCache {
         l
     }
 
-    /// The answer for `key` at `version`: from the cache, or computed once by `compute`
-    /// (concurrent callers with the same key wait for it) and stored.
-    pub async fn get_or_compute<F, Fut>(
+    /// [`serve`](Self::serve) with [`Freshness::Exact`], for the tests.
+    #[cfg(test)]
+    async fn get_or_compute<F, Fut>(
         &self,
         key: &str,
         version: u64,
@@ -252,8 +249,9 @@ impl ResponseCache {
             .answer)
     }
 
-    /// As [`get_or_compute`](Self::get_or_compute), and with
-    /// [`Freshness::WhileRecomputing`] the key's previous answer when another caller is
+    /// The answer for `key` at `version`: from the cache, or computed once by `compute`
+    /// (concurrent callers with the same key wait for it) and stored; with
+    /// [`Freshness::WhileRecomputing`], the key's previous answer when another caller is
     /// computing this version's.
     pub async fn serve<F, Fut>(
         &self,

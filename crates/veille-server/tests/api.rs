@@ -73,11 +73,7 @@ async fn matrix(s: &Server) {
             .collect();
 
         // List: total and items both within clearance; counts do not leak.
-        let page: Value = get(s, &b, "/api/events?limit=100")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = b.get("/api/events?limit=100").await.json().await.unwrap();
         assert_eq!(page["total"], json!(visible.len()), "{role:?} total");
         assert_eq!(
             page["items"].as_array().unwrap().len(),
@@ -87,7 +83,7 @@ async fn matrix(s: &Server) {
 
         // Get: 404 above clearance (existence is not revealed), 200 within.
         for (sens, id) in &seeded {
-            let r = get(s, &b, &format!("/api/events/{id}")).await;
+            let r = b.get(&format!("/api/events/{id}")).await;
             if *sens <= role.clearance() {
                 assert_eq!(r.status(), StatusCode::OK, "{role:?} get {sens:?}");
                 let e: Value = r.json().await.unwrap();
@@ -111,11 +107,7 @@ async fn matrix(s: &Server) {
         }
 
         // Map: only visible points.
-        let map: Value = get(s, &b, "/api/map/events.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let map: Value = b.get("/api/map/events.geojson").await.json().await.unwrap();
         assert_eq!(
             map["features"].as_array().unwrap().len(),
             visible.len(),
@@ -124,7 +116,7 @@ async fn matrix(s: &Server) {
 
         // History: by permission.
         let (_, first) = seeded[0];
-        let h = get(s, &b, &format!("/api/events/{first}/history")).await;
+        let h = b.get(&format!("/api/events/{first}/history")).await;
         if role
             .permissions()
             .contains(&veille_server::Permission::EventsHistory)
@@ -138,7 +130,7 @@ async fn matrix(s: &Server) {
         }
 
         // Export: by permission; rows within clearance.
-        let x = get(s, &b, "/api/export/events.csv").await;
+        let x = b.get("/api/export/events.csv").await;
         if role
             .permissions()
             .contains(&veille_server::Permission::Export)
@@ -234,7 +226,7 @@ async fn sessions_csrf_and_tokens(s: &Server) {
     );
 
     let b = login(s, "admin").await;
-    let me: Value = get(s, &b, "/api/me").await.json().await.unwrap();
+    let me: Value = b.get("/api/me").await.json().await.unwrap();
     assert_eq!(me["user"]["role"], "admin");
     // A new tab of the session gets the same CSRF token back.
     assert_eq!(me["csrf_token"], b.csrf.as_str());
@@ -270,33 +262,31 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         error_code(forged).await,
         (StatusCode::FORBIDDEN, "csrf_failed".into())
     );
-    let ok = post_json(s, &b, "/api/events", &ev).await;
+    let ok = b.post("/api/events", &ev).await;
     assert_eq!(ok.status(), StatusCode::CREATED);
     let created: Value = ok.json().await.unwrap();
     assert_eq!(created["audit"]["created_by"], "admin");
 
     // Retract needs a reason.
     let id = created["id"].as_str().unwrap().to_string();
-    let r = post_json(
-        s,
-        &b,
-        &format!("/api/events/{id}/retract"),
-        &json!({"reason": "  "}),
-    )
-    .await;
+    let r = b
+        .post(
+            &format!("/api/events/{id}/retract"),
+            &json!({"reason": "  "}),
+        )
+        .await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
     );
 
     // A scoped token: reads, may not write, needs no CSRF.
-    let t = post_json(
-        s,
-        &b,
-        "/api/tokens",
-        &json!({"username": "ana", "name": "script", "scopes": ["events:read"]}),
-    )
-    .await;
+    let t = b
+        .post(
+            "/api/tokens",
+            &json!({"username": "ana", "name": "script", "scopes": ["events:read"]}),
+        )
+        .await;
     assert_eq!(t.status(), StatusCode::CREATED);
     let token = t.json::<Value>().await.unwrap()["token"]
         .as_str()
@@ -344,13 +334,12 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         error_code(bad).await,
         (StatusCode::UNAUTHORIZED, "unauthorized".into())
     );
-    let unknown_scope = post_json(
-        s,
-        &b,
-        "/api/tokens",
-        &json!({"username": "ana", "name": "s", "scopes": ["root"]}),
-    )
-    .await;
+    let unknown_scope = b
+        .post(
+            "/api/tokens",
+            &json!({"username": "ana", "name": "s", "scopes": ["root"]}),
+        )
+        .await;
     assert_eq!(
         error_code(unknown_scope).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
@@ -401,7 +390,7 @@ async fn sessions_csrf_and_tokens(s: &Server) {
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    let gone = get(s, &b, "/api/me").await;
+    let gone = b.get("/api/me").await;
     assert_eq!(
         error_code(gone).await,
         (StatusCode::UNAUTHORIZED, "unauthorized".into())
@@ -475,26 +464,23 @@ async fn bad_input_gets_typed_4xx() {
     );
 
     // SQL-looking search text is data, not SQL.
-    let r = get(
-        &s,
-        &b,
-        "/api/events?q=%27%3B%20DROP%20TABLE%20events%3B%20--",
-    )
-    .await;
+    let r = b
+        .get("/api/events?q=%27%3B%20DROP%20TABLE%20events%3B%20--")
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["total"], 0);
     assert!(s.store.count_events(&Default::default()).await.is_ok());
-    let r = get(&s, &b, "/api/events?date_from=yesterday").await;
+    let r = b.get("/api/events?date_from=yesterday").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
     );
-    let r = get(&s, &b, "/api/events?limit=100000").await;
+    let r = b.get("/api/events?limit=100000").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
     );
-    let r = get(&s, &b, "/api/events?order=sideways").await;
+    let r = b.get("/api/events?order=sideways").await;
     assert_eq!(
         error(r).await,
         (
@@ -503,7 +489,7 @@ async fn bad_input_gets_typed_4xx() {
             "order: 'sideways' is not one of oldest, newest".into()
         )
     );
-    let r = get(&s, &b, "/api/events?sneaky=1").await;
+    let r = b.get("/api/events?sneaky=1").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
@@ -515,7 +501,7 @@ async fn bad_input_gets_typed_4xx() {
         "..%2Fveille.db",
         "events.csv%00.sh",
     ] {
-        let r = get(&s, &b, &format!("/api/export/{name}")).await;
+        let r = b.get(&format!("/api/export/{name}")).await;
         assert_eq!(
             error_code(r).await,
             (StatusCode::NOT_FOUND, "unknown_export".into()),
@@ -523,12 +509,12 @@ async fn bad_input_gets_typed_4xx() {
         );
     }
     // Unknown routes and unknown events.
-    let r = get(&s, &b, "/api/nothing").await;
+    let r = b.get("/api/nothing").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::NOT_FOUND, "no_route".into())
     );
-    let r = get(&s, &b, "/api/events/ged:999999999").await;
+    let r = b.get("/api/events/ged:999999999").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::NOT_FOUND, "not_found".into())
@@ -551,13 +537,10 @@ async fn list_order_newest_or_oldest() {
     s.user("ana", Role::Analyst).await;
     let b = login(&s, "ana").await;
     let first = |v: &Value| v["items"][0]["date_start"].as_str().map(str::to_string);
-    let oldest: Value = get(&s, &b, "/api/events?limit=1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let oldest: Value = b.get("/api/events?limit=1").await.json().await.unwrap();
     assert_eq!(first(&oldest).as_deref(), Some("2019-03-23"));
-    let newest: Value = get(&s, &b, "/api/events?limit=1&order=newest")
+    let newest: Value = b
+        .get("/api/events?limit=1&order=newest")
         .await
         .json()
         .await
@@ -565,14 +548,16 @@ async fn list_order_newest_or_oldest() {
     assert_eq!(first(&newest).as_deref(), Some("2019-04-01"));
     // Same total either way; the second page of newest-first goes back in time.
     assert_eq!(oldest["total"], newest["total"]);
-    let page2: Value = get(&s, &b, "/api/events?limit=1&offset=1&order=newest")
+    let page2: Value = b
+        .get("/api/events?limit=1&offset=1&order=newest")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(first(&page2).as_deref(), Some("2019-03-23"));
     // The CSV export follows the same order.
-    let csv = get(&s, &b, "/api/export/events.csv?order=newest")
+    let csv = b
+        .get("/api/export/events.csv?order=newest")
         .await
         .text()
         .await

@@ -71,19 +71,19 @@ async fn story(s: &Server) {
 
     // The analyst first: both events, exact points. Then the viewer on the same URL: the
     // public event only, blurred. Then the analyst again: still exact.
-    let a1 = ok_json(get(s, &analyst, map).await, StatusCode::OK).await;
+    let a1 = ok_json(analyst.get(map).await, StatusCode::OK).await;
     assert_eq!(latitudes(&a1), vec![VILLAGE_LAT, VILLAGE_LAT]);
-    let v1 = ok_json(get(s, &viewer, map).await, StatusCode::OK).await;
+    let v1 = ok_json(viewer.get(map).await, StatusCode::OK).await;
     let lats = latitudes(&v1);
     assert_eq!(lats.len(), 1, "the confidential event is not the viewer's");
     assert!((lats[0] - VILLAGE_LAT).abs() > 0.01, "blurred: {lats:?}");
     assert_eq!(v1["features"][0]["properties"]["geo_precision"], "admin2");
-    let a2 = ok_json(get(s, &analyst, map).await, StatusCode::OK).await;
+    let a2 = ok_json(analyst.get(map).await, StatusCode::OK).await;
     assert_eq!(a2, a1, "the analyst's answer, not the viewer's");
 
     // Lists carry an ETag; the same request revalidates with 304 while nothing changed.
     let list = "/api/events?limit=10";
-    let r = get(s, &analyst, list).await;
+    let r = analyst.get(list).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         r.headers().get(CACHE_CONTROL).unwrap(),
@@ -129,13 +129,9 @@ async fn story(s: &Server) {
     let mut e = attack(25, Sensitivity::Public);
     e.id = uuid::Uuid::now_v7();
     let created = ok_json(
-        post_json(
-            s,
-            &analyst,
-            "/api/events",
-            &serde_json::to_value(&e).unwrap(),
-        )
-        .await,
+        analyst
+            .post("/api/events", &serde_json::to_value(&e).unwrap())
+            .await,
         StatusCode::CREATED,
     )
     .await;
@@ -157,11 +153,11 @@ async fn story(s: &Server) {
         .create_event(&attack(26, Sensitivity::Public), "cli", None)
         .await
         .unwrap();
-    let page = ok_json(get(s, &analyst, list).await, StatusCode::OK).await;
+    let page = ok_json(analyst.get(list).await, StatusCode::OK).await;
     assert_eq!(page["total"], json!(4));
     // The map may lag only while another request recomputes it: a lone reader after a
     // write gets the new answer, not the previous one.
-    let r = get(s, &analyst, map).await;
+    let r = analyst.get(map).await;
     assert!(r.headers().get("x-veille-stale").is_none());
     let a3 = ok_json(r, StatusCode::OK).await;
     assert_eq!(latitudes(&a3).len(), 4);
@@ -183,11 +179,7 @@ async fn story(s: &Server) {
         dates(&a3),
         vec!["2019-03-26", "2019-03-25", "2019-03-24", "2019-03-23"]
     );
-    let two = ok_json(
-        get(s, &analyst, &format!("{map}&limit=2")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let two = ok_json(analyst.get(&format!("{map}&limit=2")).await, StatusCode::OK).await;
     assert_eq!(dates(&two), vec!["2019-03-26", "2019-03-25"]);
     assert_eq!(two["truncated"], json!(true));
 }

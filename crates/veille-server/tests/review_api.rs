@@ -93,7 +93,7 @@ async fn review_queue(s: &Server) {
     let (secret, _) = queue(s, Sensitivity::StrictlyConfidential).await;
 
     // The queue, within clearance: the analyst does not see the strictly confidential draft.
-    let page = ok_json(get(s, &ana, "/api/drafts").await, StatusCode::OK).await;
+    let page = ok_json(ana.get("/api/drafts").await, StatusCode::OK).await;
     assert_eq!(page["total"], 3);
     let ids: Vec<&str> = page["items"]
         .as_array()
@@ -116,9 +116,9 @@ async fn review_queue(s: &Server) {
         .as_str()
         .unwrap()
         .starts_with("Le samedi 23 mars"));
-    let page = ok_json(get(s, &hro, "/api/drafts").await, StatusCode::OK).await;
+    let page = ok_json(hro.get("/api/drafts").await, StatusCode::OK).await;
     assert_eq!(page["total"], 4, "strictly confidential for the HR officer");
-    let (st, code, msg) = error(get(s, &ana, &format!("/api/drafts/{secret}")).await).await;
+    let (st, code, msg) = error(ana.get(&format!("/api/drafts/{secret}")).await).await;
     assert_eq!(
         (st, code.as_str(), msg),
         (
@@ -130,7 +130,7 @@ async fn review_queue(s: &Server) {
     );
     // The viewer may not review.
     assert_eq!(
-        error(get(s, &vic, "/api/drafts").await).await,
+        error(vic.get("/api/drafts").await).await,
         (
             StatusCode::FORBIDDEN,
             "forbidden".into(),
@@ -139,11 +139,7 @@ async fn review_queue(s: &Server) {
     );
 
     // One draft: the report, its evidence spans located in it, the history.
-    let d = ok_json(
-        get(s, &ana, &format!("/api/drafts/{d1}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let d = ok_json(ana.get(&format!("/api/drafts/{d1}")).await, StatusCode::OK).await;
     assert_eq!(d["draft"]["report_text"], REPORT);
     let chars: Vec<char> = REPORT.chars().collect();
     let spans = d["spans"].as_array().unwrap();
@@ -177,11 +173,7 @@ async fn review_queue(s: &Server) {
     .await;
     assert_eq!(e["id"], e1.to_string());
     assert_eq!(e["audit"]["created_by"], "ana");
-    let got = ok_json(
-        get(s, &ana, &format!("/api/events/{e1}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let got = ok_json(ana.get(&format!("/api/events/{e1}")).await, StatusCode::OK).await;
     assert!(
         got["sources"]
             .as_array()
@@ -192,64 +184,47 @@ async fn review_queue(s: &Server) {
         got["sources"]
     );
     let h = ok_json(
-        get(s, &ana, &format!("/api/events/{e1}/history")).await,
+        ana.get(&format!("/api/events/{e1}/history")).await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(h[0]["reason"], format!("accepted from draft {d1}"));
-    let d = ok_json(
-        get(s, &ana, &format!("/api/drafts/{d1}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let d = ok_json(ana.get(&format!("/api/drafts/{d1}")).await, StatusCode::OK).await;
     assert_eq!(d["draft"]["status"], "accepted");
     assert_eq!(d["draft"]["event_id"], e1.to_string());
     assert_eq!(d["history"][1]["action"], "accept");
     // Twice: the exact conflict.
     assert_eq!(
-        error(post_json(s, &ana, &format!("/api/drafts/{d1}/accept"), &json!({})).await).await,
+        error(
+            ana.post(&format!("/api/drafts/{d1}/accept"), &json!({}))
+                .await
+        )
+        .await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
             format!("draft {d1} is already accepted")
         )
     );
-    let acc = ok_json(
-        get(s, &ana, "/api/drafts?status=accepted").await,
-        StatusCode::OK,
-    )
-    .await;
+    let acc = ok_json(ana.get("/api/drafts?status=accepted").await, StatusCode::OK).await;
     assert_eq!(acc["total"], 1);
 
     // Accept edited: the analyst's change is kept, the id is the draft's, the place is
     // enriched again, and the accept revision lists the change.
-    let d2v = ok_json(
-        get(s, &ana, &format!("/api/drafts/{d2}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let d2v = ok_json(ana.get(&format!("/api/drafts/{d2}")).await, StatusCode::OK).await;
     let mut ev: Event = serde_json::from_value(d2v["draft"]["event"].clone()).unwrap();
     ev.notes = "Vérifié avec le rapport de la MINUSMA.".into();
     ev.id = Uuid::now_v7(); // forced back to the draft's event id
     let e2 = ok_json(
-        post_json(
-            s,
-            &ana,
-            &format!("/api/drafts/{d2}/accept"),
-            &json!({ "event": ev }),
-        )
-        .await,
+        ana.post(&format!("/api/drafts/{d2}/accept"), &json!({ "event": ev }))
+            .await,
         StatusCode::CREATED,
     )
     .await;
     assert_eq!(e2["id"], d2v["draft"]["event"]["id"]);
     assert_eq!(e2["notes"], "Vérifié avec le rapport de la MINUSMA.");
     assert_eq!(e2["location"]["admin1"]["name"], "Mopti");
-    let d2h = ok_json(
-        get(s, &ana, &format!("/api/drafts/{d2}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let d2h = ok_json(ana.get(&format!("/api/drafts/{d2}")).await, StatusCode::OK).await;
     let changes = d2h["history"][1]["changes"].as_array().unwrap();
     assert!(changes.iter().any(|c| c["field"] == "notes"), "{changes:?}");
 
@@ -258,9 +233,7 @@ async fn review_queue(s: &Server) {
     high.sensitivity = Sensitivity::StrictlyConfidential;
     assert_eq!(
         error(
-            post_json(
-                s,
-                &ana,
+            ana.post(
                 &format!("/api/drafts/{d3}/accept"),
                 &json!({ "event": high })
             )
@@ -277,9 +250,7 @@ async fn review_queue(s: &Server) {
     // Reject: a reason is required; then rejected; then a conflict.
     assert_eq!(
         error(
-            post_json(
-                s,
-                &ana,
+            ana.post(
                 &format!("/api/drafts/{d3}/reject"),
                 &json!({"reason": "   "})
             )
@@ -293,9 +264,7 @@ async fn review_queue(s: &Server) {
         )
     );
     let r = ok_json(
-        post_json(
-            s,
-            &ana,
+        ana.post(
             &format!("/api/drafts/{d3}/reject"),
             &json!({"reason": "same incident as an accepted draft"}),
         )
@@ -312,20 +281,16 @@ async fn review_queue(s: &Server) {
             format!("draft {d3} is already rejected")
         )
     );
-    let dh = ok_json(
-        get(s, &ana, &format!("/api/drafts/{d3}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let dh = ok_json(ana.get(&format!("/api/drafts/{d3}")).await, StatusCode::OK).await;
     assert_eq!(
         dh["history"][1]["reason"],
         "same incident as an accepted draft"
     );
-    let all = ok_json(get(s, &ana, "/api/drafts?status=all").await, StatusCode::OK).await;
+    let all = ok_json(ana.get("/api/drafts?status=all").await, StatusCode::OK).await;
     assert_eq!(all["total"], 3);
-    let waiting = ok_json(get(s, &ana, "/api/drafts").await, StatusCode::OK).await;
+    let waiting = ok_json(ana.get("/api/drafts").await, StatusCode::OK).await;
     assert_eq!(waiting["total"], 0);
-    let waiting = ok_json(get(s, &hro, "/api/drafts").await, StatusCode::OK).await;
+    let waiting = ok_json(hro.get("/api/drafts").await, StatusCode::OK).await;
     assert_eq!(waiting["total"], 1);
 }
 
@@ -420,7 +385,7 @@ async fn review_bad_input() {
     // Unknown ids.
     let nobody = Uuid::now_v7();
     assert_eq!(
-        error(get(&s, &ana, &format!("/api/drafts/{nobody}")).await).await,
+        error(ana.get(&format!("/api/drafts/{nobody}")).await).await,
         (
             StatusCode::NOT_FOUND,
             "not_found".into(),
@@ -436,7 +401,7 @@ async fn review_bad_input() {
         )
     );
     assert_eq!(
-        error(get(&s, &ana, "/api/drafts?status=maybe").await).await,
+        error(ana.get("/api/drafts?status=maybe").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -444,7 +409,7 @@ async fn review_bad_input() {
         )
     );
     assert_eq!(
-        error(get(&s, &ana, "/api/drafts?limit=0").await).await,
+        error(ana.get("/api/drafts?limit=0").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -452,11 +417,7 @@ async fn review_bad_input() {
         )
     );
     // Nothing above was decided.
-    let still = ok_json(
-        get(&s, &ana, &format!("/api/drafts/{d}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let still = ok_json(ana.get(&format!("/api/drafts/{d}")).await, StatusCode::OK).await;
     assert_eq!(still["draft"]["status"], "draft");
     s.finish().await;
 }
@@ -550,7 +511,7 @@ async fn merges(s: &Server) {
 
     // Candidates: scored and explained, within clearance, retracted events never offered.
     let dup = ok_json(
-        get(s, &ana, &format!("/api/events/{a}/duplicates")).await,
+        ana.get(&format!("/api/events/{a}/duplicates")).await,
         StatusCode::OK,
     )
     .await;
@@ -578,7 +539,7 @@ async fn merges(s: &Server) {
     assert_eq!(top["event"]["external_ids"][0], "acled:MLI9001");
     assert_eq!(dup["threshold"], 0.7);
     let hdup = ok_json(
-        get(s, &hro, &format!("/api/events/{a}/duplicates")).await,
+        hro.get(&format!("/api/events/{a}/duplicates")).await,
         StatusCode::OK,
     )
     .await;
@@ -588,7 +549,7 @@ async fn merges(s: &Server) {
     );
     // The viewer sees candidates blurred: no place name, admin2 precision.
     let vdup = ok_json(
-        get(s, &vic, &format!("/api/events/{a}/duplicates")).await,
+        vic.get(&format!("/api/events/{a}/duplicates")).await,
         StatusCode::OK,
     )
     .await;
@@ -599,7 +560,7 @@ async fn merges(s: &Server) {
     // Refusals, each before anything is merged.
     let m = |id: Uuid| format!("/api/events/{id}/merge");
     assert_eq!(
-        error(post_json(s, &ana, &m(a), &json!({"absorb": [a.to_string()]})).await).await,
+        error(ana.post(&m(a), &json!({"absorb": [a.to_string()]})).await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -608,13 +569,8 @@ async fn merges(s: &Server) {
     );
     assert_eq!(
         error(
-            post_json(
-                s,
-                &ana,
-                &m(a),
-                &json!({"absorb": [b.to_string(), gone.to_string()]})
-            )
-            .await
+            ana.post(&m(a), &json!({"absorb": [b.to_string(), gone.to_string()]}))
+                .await
         )
         .await,
         (
@@ -624,7 +580,11 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(post_json(s, &ana, &m(gone), &json!({"absorb": [b.to_string()]})).await).await,
+        error(
+            ana.post(&m(gone), &json!({"absorb": [b.to_string()]}))
+                .await
+        )
+        .await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
@@ -632,7 +592,11 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(post_json(s, &ana, &m(a), &json!({"absorb": [conf.to_string()]})).await).await,
+        error(
+            ana.post(&m(a), &json!({"absorb": [conf.to_string()]}))
+                .await
+        )
+        .await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
@@ -644,7 +608,11 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(post_json(s, &ana, &m(a), &json!({"absorb": [secret.to_string()]})).await).await,
+        error(
+            ana.post(&m(a), &json!({"absorb": [secret.to_string()]}))
+                .await
+        )
+        .await,
         (
             StatusCode::NOT_FOUND,
             "not_found".into(),
@@ -654,7 +622,11 @@ async fn merges(s: &Server) {
     );
     let nobody = Uuid::now_v7();
     assert_eq!(
-        error(post_json(s, &ana, &m(nobody), &json!({"absorb": [b.to_string()]})).await).await,
+        error(
+            ana.post(&m(nobody), &json!({"absorb": [b.to_string()]}))
+                .await
+        )
+        .await,
         (
             StatusCode::NOT_FOUND,
             "not_found".into(),
@@ -662,7 +634,7 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(post_json(s, &ana, &m(a), &json!({"absorb": []})).await).await,
+        error(ana.post(&m(a), &json!({"absorb": []})).await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -671,13 +643,8 @@ async fn merges(s: &Server) {
     );
     assert_eq!(
         error(
-            post_json(
-                s,
-                &ana,
-                &m(a),
-                &json!({"absorb": [b.to_string(), b.to_string()]})
-            )
-            .await
+            ana.post(&m(a), &json!({"absorb": [b.to_string(), b.to_string()]}))
+                .await
         )
         .await,
         (
@@ -687,7 +654,7 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(post_json(s, &po, &m(a), &json!({"absorb": [b.to_string()]})).await).await,
+        error(po.post(&m(a), &json!({"absorb": [b.to_string()]})).await).await,
         (
             StatusCode::FORBIDDEN,
             "forbidden".into(),
@@ -709,11 +676,9 @@ async fn merges(s: &Server) {
     assert!(s.store.merges_of(a).await.unwrap().is_empty());
 
     // The merge: the survivor carries both external ids, the absorbed one leaves the list.
-    let before = ok_json(get(s, &ana, "/api/events?limit=100").await, StatusCode::OK).await;
+    let before = ok_json(ana.get("/api/events?limit=100").await, StatusCode::OK).await;
     let merged = ok_json(
-        post_json(
-            s,
-            &ana,
+        ana.post(
             &m(a),
             &json!({"absorb": ["acled:MLI9001"], "reason": "same ambush in GED and ACLED"}),
         )
@@ -733,13 +698,13 @@ async fn merges(s: &Server) {
         ext.contains(&"ged:900001") && ext.contains(&"acled:MLI9001"),
         "{ext:?}"
     );
-    let after = ok_json(get(s, &ana, "/api/events?limit=100").await, StatusCode::OK).await;
+    let after = ok_json(ana.get("/api/events?limit=100").await, StatusCode::OK).await;
     assert_eq!(
         after["total"].as_u64().unwrap() + 1,
         before["total"].as_u64().unwrap()
     );
     let hist = ok_json(
-        get(s, &ana, &format!("/api/events/{a}/merges")).await,
+        ana.get(&format!("/api/events/{a}/merges")).await,
         StatusCode::OK,
     )
     .await;
@@ -750,13 +715,13 @@ async fn merges(s: &Server) {
         "same ambush in GED and ACLED"
     );
     let bh = ok_json(
-        get(s, &ana, &format!("/api/events/{b}/merges")).await,
+        ana.get(&format!("/api/events/{b}/merges")).await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(bh["merged_into"], a.to_string());
     assert_eq!(
-        error(post_json(s, &ana, &m(far), &json!({"absorb": [b.to_string()]})).await).await,
+        error(ana.post(&m(far), &json!({"absorb": [b.to_string()]})).await).await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
@@ -764,7 +729,7 @@ async fn merges(s: &Server) {
         )
     );
     assert_eq!(
-        error(get(s, &vic, &format!("/api/events/{a}/merges")).await)
+        error(vic.get(&format!("/api/events/{a}/merges")).await)
             .await
             .1,
         "forbidden",
@@ -774,7 +739,11 @@ async fn merges(s: &Server) {
     // Unmerge: only from its survivor; then both are as before.
     let um = |id: Uuid| format!("/api/events/{id}/unmerge");
     assert_eq!(
-        error(post_json(s, &ana, &um(far), &json!({"absorbed": b.to_string()})).await).await,
+        error(
+            ana.post(&um(far), &json!({"absorbed": b.to_string()}))
+                .await
+        )
+        .await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
@@ -782,9 +751,7 @@ async fn merges(s: &Server) {
         )
     );
     let undone = ok_json(
-        post_json(
-            s,
-            &ana,
+        ana.post(
             &um(a),
             &json!({"absorbed": b.to_string(), "reason": "two ambushes after all"}),
         )
@@ -793,16 +760,12 @@ async fn merges(s: &Server) {
     )
     .await;
     assert!(undone["undone_at"].is_string(), "{undone}");
-    let back = ok_json(get(s, &ana, "/api/events?limit=100").await, StatusCode::OK).await;
+    let back = ok_json(ana.get("/api/events?limit=100").await, StatusCode::OK).await;
     assert_eq!(back["total"], before["total"]);
-    let a_now = ok_json(
-        get(s, &ana, &format!("/api/events/{a}")).await,
-        StatusCode::OK,
-    )
-    .await;
+    let a_now = ok_json(ana.get(&format!("/api/events/{a}")).await, StatusCode::OK).await;
     assert_eq!(a_now["external_ids"], json!(["ged:900001"]));
     assert_eq!(
-        error(post_json(s, &ana, &um(a), &json!({"absorbed": b.to_string()})).await).await,
+        error(ana.post(&um(a), &json!({"absorbed": b.to_string()})).await).await,
         (
             StatusCode::CONFLICT,
             "conflict".into(),
@@ -817,7 +780,7 @@ async fn merges(s: &Server) {
         "{msg}"
     );
     let hist = ok_json(
-        get(s, &ana, &format!("/api/events/{a}/merges")).await,
+        ana.get(&format!("/api/events/{a}/merges")).await,
         StatusCode::OK,
     )
     .await;
@@ -852,12 +815,8 @@ async fn places_and_actors(s: &Server) {
 
     // Places: resolution and reverse geocoding through veille-geo.
     let r = ok_json(
-        get(
-            s,
-            &vic,
-            "/api/places/resolve?name=Ogossagou&admin1=Mopti&date=2019-03-23",
-        )
-        .await,
+        vic.get("/api/places/resolve?name=Ogossagou&admin1=Mopti&date=2019-03-23")
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -867,7 +826,7 @@ async fn places_and_actors(s: &Server) {
     assert_eq!(first["place"]["admin1"][1], "Mopti", "{r}");
     assert!(r["attribution"].as_str().unwrap().contains("GeoNames"));
     assert_eq!(
-        error(get(s, &vic, "/api/places/resolve?admin1=Mopti").await).await,
+        error(vic.get("/api/places/resolve?admin1=Mopti").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -875,7 +834,7 @@ async fn places_and_actors(s: &Server) {
         )
     );
     assert_eq!(
-        error(get(s, &vic, "/api/places/resolve?name=x&date=2019-13-01").await).await,
+        error(vic.get("/api/places/resolve?name=x&date=2019-13-01").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -884,7 +843,7 @@ async fn places_and_actors(s: &Server) {
     );
     let long = "a".repeat(201);
     assert_eq!(
-        error(get(s, &vic, &format!("/api/places/resolve?name={long}")).await).await,
+        error(vic.get(&format!("/api/places/resolve?name={long}")).await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -892,13 +851,13 @@ async fn places_and_actors(s: &Server) {
         )
     );
     let at = ok_json(
-        get(s, &vic, "/api/places/at?lat=14.1907&lon=-3.6396").await,
+        vic.get("/api/places/at?lat=14.1907&lon=-3.6396").await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(at["admin1"]["name"], "Mopti", "{at}");
     assert_eq!(
-        error(get(s, &vic, "/api/places/at?lat=95&lon=0").await).await,
+        error(vic.get("/api/places/at?lat=95&lon=0").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -906,7 +865,7 @@ async fn places_and_actors(s: &Server) {
         )
     );
     assert_eq!(
-        error(get(s, &vic, "/api/places/at?lat=NaN&lon=0").await).await,
+        error(vic.get("/api/places/at?lat=NaN&lon=0").await).await,
         (
             StatusCode::BAD_REQUEST,
             "bad_request".into(),
@@ -914,18 +873,18 @@ async fn places_and_actors(s: &Server) {
         )
     );
     assert_eq!(
-        error_code(get(s, &vic, "/api/places/at?lat=north&lon=0").await).await,
+        error_code(vic.get("/api/places/at?lat=north&lon=0").await).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
     );
 
     // Actors: search.
-    let found = ok_json(get(s, &vic, "/api/actors?q=GSIM").await, StatusCode::OK).await;
+    let found = ok_json(vic.get("/api/actors?q=GSIM").await, StatusCode::OK).await;
     assert_eq!(found["items"][0]["id"], "jnim", "{found}");
     assert!(found["items"][0]["score"].as_f64().unwrap() > 0.5);
-    let all = ok_json(get(s, &vic, "/api/actors?limit=5").await, StatusCode::OK).await;
+    let all = ok_json(vic.get("/api/actors?limit=5").await, StatusCode::OK).await;
     assert!(all["total"].as_u64().unwrap() > 50, "{}", all["total"]);
     assert_eq!(all["items"].as_array().unwrap().len(), 5);
-    let none = ok_json(get(s, &vic, "/api/actors?q=zzqxw").await, StatusCode::OK).await;
+    let none = ok_json(vic.get("/api/actors?q=zzqxw").await, StatusCode::OK).await;
     assert_eq!(none["total"], 0);
 
     // One actor, with its events counted within each caller's clearance.
@@ -940,7 +899,7 @@ async fn places_and_actors(s: &Server) {
         );
         put(s, &e).await;
     }
-    let j = ok_json(get(s, &ana, "/api/actors/jnim").await, StatusCode::OK).await;
+    let j = ok_json(ana.get("/api/actors/jnim").await, StatusCode::OK).await;
     assert_eq!(j["actor"]["id"], "jnim");
     assert!(j["actor"]["aliases"].as_array().unwrap().len() > 3);
     assert!(!j["genealogy"]["timeline"].as_array().unwrap().is_empty());
@@ -949,18 +908,18 @@ async fn places_and_actors(s: &Server) {
     let recent = j["events"]["recent"].as_array().unwrap();
     assert_eq!(recent.len(), 3);
     assert_eq!(recent[0]["date_start"], "2020-06-03", "newest first");
-    let j = ok_json(get(s, &hro, "/api/actors/jnim").await, StatusCode::OK).await;
+    let j = ok_json(hro.get("/api/actors/jnim").await, StatusCode::OK).await;
     assert_eq!(j["events"]["count"], 4);
-    let j = ok_json(get(s, &vic, "/api/actors/jnim").await, StatusCode::OK).await;
+    let j = ok_json(vic.get("/api/actors/jnim").await, StatusCode::OK).await;
     assert_eq!(j["events"]["count"], 2);
     for e in j["events"]["recent"].as_array().unwrap() {
         assert!(e["place_name"].is_null(), "victim places blurred: {e}");
     }
     // A name finds the actor too; an unknown one is a 404.
-    let by_name = ok_json(get(s, &vic, "/api/actors/GSIM").await, StatusCode::OK).await;
+    let by_name = ok_json(vic.get("/api/actors/GSIM").await, StatusCode::OK).await;
     assert_eq!(by_name["actor"]["id"], "jnim");
     assert_eq!(
-        error(get(s, &vic, "/api/actors/nobody-at-all").await).await,
+        error(vic.get("/api/actors/nobody-at-all").await).await,
         (
             StatusCode::NOT_FOUND,
             "not_found".into(),
@@ -996,7 +955,7 @@ async fn places_and_actors(s: &Server) {
         .await
         .unwrap();
     let found = ok_json(
-        get(s, &vic, "/api/actors?q=wal-Muslimin%20du%20Macina").await,
+        vic.get("/api/actors?q=wal-Muslimin%20du%20Macina").await,
         StatusCode::OK,
     )
     .await;
@@ -1052,7 +1011,7 @@ async fn roles_on_review_merge_and_reference_endpoints() {
             let path = path
                 .replace("{d}", &d.to_string())
                 .replace("{e}", &e.to_string());
-            let r = get(&s, &b, &path).await;
+            let r = b.get(&path).await;
             if role.permissions().contains(perm) {
                 assert_eq!(r.status(), StatusCode::OK, "{role:?} {path}");
             } else {
@@ -1064,23 +1023,18 @@ async fn roles_on_review_merge_and_reference_endpoints() {
             }
         }
         // Writes: a role without the permission is refused before anything is read.
-        let w = post_json(
-            &s,
-            &b,
-            &format!("/api/drafts/{d}/reject"),
-            &json!({"reason": "x"}),
-        )
-        .await;
+        let w = b
+            .post(&format!("/api/drafts/{d}/reject"), &json!({"reason": "x"}))
+            .await;
         if !role.permissions().contains(&Permission::DraftsReview) {
             assert_eq!(error_code(w).await.1, "forbidden", "{role:?}");
         }
-        let w = post_json(
-            &s,
-            &b,
-            &format!("/api/events/{e}/unmerge"),
-            &json!({"absorbed": e.to_string()}),
-        )
-        .await;
+        let w = b
+            .post(
+                &format!("/api/events/{e}/unmerge"),
+                &json!({"absorbed": e.to_string()}),
+            )
+            .await;
         if role.permissions().contains(&Permission::EventsMerge) {
             assert_eq!(error_code(w).await.1, "conflict", "{role:?}");
         } else {

@@ -196,15 +196,6 @@ pub async fn login(s: &Server, name: &str) -> Browser {
     }
 }
 
-pub async fn get(_s: &Server, b: &Browser, path: &str) -> Response {
-    b.get(path).await
-}
-
-/// A JSON POST from the logged-in browser, with its CSRF token.
-pub async fn post_json(_s: &Server, b: &Browser, path: &str, body: &Value) -> Response {
-    b.post(path, body).await
-}
-
 pub async fn error_code(r: Response) -> (StatusCode, String) {
     let (st, code, _) = error(r).await;
     (st, code)
