@@ -227,24 +227,47 @@ pub(crate) fn values_sql(ph: Ph, rows: usize, cols: usize) -> String {
     s
 }
 
+/// Separates a PostgreSQL statement's own `WITH` list from its main part, so that
+/// [`chain_dollar_statements`] can hoist the list: `WITH a AS (…) /*main*/ INSERT …`.
+/// Standalone, the marker is a comment and the statement runs as written.
+pub(crate) const MAIN_MARK: &str = "/*main*/";
+
 /// Joins PostgreSQL statements (`$n` placeholders, each numbered from `$1`, no other `$`
 /// in their text) into one: all but the last become data-modifying `WITH` parts, and the
-/// placeholders are renumbered so the arguments follow one another. One round trip
-/// instead of one per statement; all parts see the same snapshot.
+/// placeholders are renumbered so the arguments follow one another. A statement with its
+/// own `WITH` list ([`MAIN_MARK`]) has the list hoisted into the joined one (its names
+/// must be unique across the statements). One round trip instead of one per statement;
+/// all parts see the same snapshot.
 pub(crate) fn chain_dollar_statements(statements: Vec<(String, Vec<Arg>)>) -> (String, Vec<Arg>) {
     let n = statements.len();
     let mut sql = String::new();
     let mut args = Vec::new();
+    let mut parts = 0;
+    let open = |sql: &mut String, parts: &mut usize| {
+        sql.push_str(if *parts == 0 { "WITH " } else { ", " });
+        *parts += 1;
+    };
     for (i, (s, a)) in statements.into_iter().enumerate() {
         let body = renumber_dollars(&s, args.len());
+        let (ctes, main) = match body
+            .strip_prefix("WITH ")
+            .and_then(|rest| rest.split_once(MAIN_MARK))
+        {
+            Some((ctes, main)) => (Some(ctes.trim().to_string()), main.trim().to_string()),
+            None => (None, body),
+        };
+        if let Some(ctes) = ctes {
+            open(&mut sql, &mut parts);
+            sql.push_str(&ctes);
+        }
         if i + 1 < n {
-            sql.push_str(if i == 0 { "WITH " } else { ", " });
-            let _ = write!(sql, "w{i} AS ({body})");
+            open(&mut sql, &mut parts);
+            let _ = write!(sql, "w{i} AS ({main})");
         } else {
-            if n > 1 {
+            if parts > 0 {
                 sql.push(' ');
             }
-            sql.push_str(&body);
+            sql.push_str(&main);
         }
         args.extend(a);
     }
@@ -1013,6 +1036,23 @@ mod tests {
         assert_eq!(args.len(), 7);
         let (one, _) = chain_dollar_statements(vec![("SELECT $1".into(), vec![Arg::I64(1)])]);
         assert_eq!(one, "SELECT $1");
+        let (hoisted, args) = chain_dollar_statements(vec![
+            ("DELETE FROM f WHERE id = $1".into(), vec![Arg::I64(1)]),
+            (
+                format!("WITH d0 (a) AS (VALUES ($1)), u0 AS (UPDATE c SET b = 1 FROM d0) {MAIN_MARK} INSERT INTO c SELECT a FROM d0 WHERE a > $2"),
+                vec![Arg::I64(2), Arg::I64(3)],
+            ),
+            (
+                format!("WITH d1 (a) AS (VALUES ($1)) {MAIN_MARK} INSERT INTO c SELECT a FROM d1"),
+                vec![Arg::I64(4)],
+            ),
+        ]);
+        assert_eq!(
+            hoisted,
+            "WITH w0 AS (DELETE FROM f WHERE id = $1), d0 (a) AS (VALUES ($2)), u0 AS (UPDATE c SET b = 1 FROM d0), \
+             w1 AS (INSERT INTO c SELECT a FROM d0 WHERE a > $3), d1 (a) AS (VALUES ($4)) INSERT INTO c SELECT a FROM d1"
+        );
+        assert_eq!(args.len(), 4);
     }
 
     #[test]

@@ -809,17 +809,17 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        /// Adds `delta` to `rollup_cells` in multi-row upserts, in key order (so that
-        /// concurrent PostgreSQL writers lock cells in the same order).
         /// The statements that bring `rollup_facts` and `rollup_cells` in line: facts
-        /// deleted and upserted, then `delta` added to the cells in multi-row upserts, in
-        /// key order (so that concurrent PostgreSQL writers lock cells in the same order).
+        /// deleted and upserted, then `delta` added to the cells in key order (so that
+        /// concurrent PostgreSQL writers lock cells in the same order): multi-row upserts
+        /// on SQLite, one statement of constant text on PostgreSQL
+        /// ([`$crate::rollup::pg_cells_write`]).
         fn rollup_writes(
             put: Vec<(String, String, String)>,
             drop: Vec<String>,
             delta: $crate::rollup::Delta,
         ) -> Vec<(String, Vec<Arg>)> {
-            use $crate::rollup::{cell_args, CELL_COLUMNS, CELL_NCOLS, CELL_UPSERT};
+            use $crate::rollup::{cell_args, cell_upsert, pg_cells_json, pg_cells_write, CELL_COLUMNS, CELL_NCOLS};
             let mut out = Vec::new();
             for chunk in drop.chunks(MAX_PARAMS.min(10_000)) {
                 let sql = format!(
@@ -842,13 +842,22 @@ macro_rules! impl_store {
                 }
                 out.push((sql, args));
             }
-            let mut rows: Vec<_> = delta.into_iter().filter(|(_, t)| !t.is_zero()).collect();
-            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            // The delta is ordered by key, so concurrent writers lock cells in one order.
+            let rows: Vec<_> = delta.into_iter().filter(|(_, t)| !t.is_zero()).collect();
+            if $backend == Backend::Postgres {
+                // One statement of constant text, however many cells.
+                if !rows.is_empty() {
+                    let json = pg_cells_json(rows.iter().map(|((k, s), t)| (k, s.as_str(), t)));
+                    out.push((pg_cells_write(0), vec![Arg::Text(json)]));
+                }
+                return out;
+            }
             let per = (MAX_PARAMS / CELL_NCOLS).min(1000).max(1);
             for chunk in rows.chunks(per) {
                 let sql = format!(
-                    "INSERT INTO rollup_cells ({CELL_COLUMNS}) VALUES {}{CELL_UPSERT}",
-                    $crate::common::values_sql(PH, chunk.len(), CELL_NCOLS)
+                    "INSERT INTO rollup_cells ({CELL_COLUMNS}) VALUES {}{}",
+                    $crate::common::values_sql(PH, chunk.len(), CELL_NCOLS),
+                    cell_upsert()
                 );
                 let mut args = Vec::with_capacity(chunk.len() * CELL_NCOLS);
                 for ((key, sens), t) in chunk {

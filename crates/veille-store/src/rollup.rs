@@ -24,7 +24,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use veille_model::{Event, Sensitivity};
 
 /// Facet value meaning "every event, whatever its value(s)".
@@ -177,7 +176,7 @@ pub struct RebuildStats {
 }
 
 /// Cells keyed with the sensitivity of the events they count.
-pub(crate) type Delta = HashMap<(CellKey, String), CellTally>;
+pub(crate) type Delta = std::collections::BTreeMap<(CellKey, String), CellTally>;
 
 /// Adds the cells of `facts` to `delta` with `sign`.
 pub(crate) fn add_cells(
@@ -208,9 +207,8 @@ pub(crate) const CELL_COLUMNS: &str = "unit_kind, unit, grain, period, event_typ
      victim, sensitivity, events, killed, civilians_killed, injured, abducted, civilian_harm, \
      lat_e6, lon_e6, located";
 
-/// The `ON CONFLICT` clause that adds a delta row to an existing cell.
-pub(crate) const CELL_UPSERT: &str = " ON CONFLICT (unit_kind, unit, grain, period, \
-     event_type, poc, perp, victim, sensitivity) DO UPDATE SET \
+/// What an upsert's `DO UPDATE` does: adds the delta row (`excluded`) to the cell.
+pub(crate) const CELL_ADD: &str = "DO UPDATE SET \
      events = rollup_cells.events + excluded.events, \
      killed = rollup_cells.killed + excluded.killed, \
      civilians_killed = rollup_cells.civilians_killed + excluded.civilians_killed, \
@@ -220,6 +218,138 @@ pub(crate) const CELL_UPSERT: &str = " ON CONFLICT (unit_kind, unit, grain, peri
      lat_e6 = rollup_cells.lat_e6 + excluded.lat_e6, \
      lon_e6 = rollup_cells.lon_e6 + excluded.lon_e6, \
      located = rollup_cells.located + excluded.located";
+
+/// The `ON CONFLICT` clause that adds a delta row to an existing cell (SQLite).
+pub(crate) fn cell_upsert() -> String {
+    format!(
+        " ON CONFLICT (unit_kind, unit, grain, period, event_type, poc, perp, victim, \
+         sensitivity) {CELL_ADD}"
+    )
+}
+
+/// The cells' one-column key on PostgreSQL, over the key columns prefixed with `p`
+/// (`""`, `"d."`). Migration 0014 stores it as the generated column `cell_key` with the
+/// same expression (tested: `postgres_cell_key_matches_its_generated_column`).
+pub fn pg_cell_key(p: &str) -> String {
+    [
+        "unit_kind",
+        "grain",
+        "perp",
+        "victim",
+        "unit",
+        "period",
+        "event_type",
+        "poc",
+        "sensitivity",
+    ]
+    .iter()
+    .map(|c| format!("{p}{c}"))
+    .collect::<Vec<_>>()
+    .join(" || E'\\x1f' || ")
+}
+
+/// Adds delta rows to the cells on PostgreSQL, in one statement whose text never changes
+/// (so the server keeps its plan): the rows come as one JSON parameter
+/// ([`pg_cells_json`]). Cells that exist are updated through the one-column key; only
+/// the others go through an upsert. A 9-text-column upsert cost about 20 µs a row, the
+/// keyed update about 12 µs, and a revision changes some 30 cells. `j` names the
+/// statement's `WITH` parts (unique per chained statement, see
+/// [`crate::common::chain_dollar_statements`]).
+pub(crate) fn pg_cells_write(j: usize) -> String {
+    use crate::common::MAIN_MARK;
+    let key = pg_cell_key("d.");
+    const TALLIES: [&str; 9] = [
+        "events",
+        "killed",
+        "civilians_killed",
+        "injured",
+        "abducted",
+        "civilian_harm",
+        "lat_e6",
+        "lon_e6",
+        "located",
+    ];
+    let fields = CELL_COLUMNS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| {
+            if TALLIES.contains(&c) {
+                format!("(r->>{i})::int8 AS {c}")
+            } else {
+                format!("r->>{i} AS {c}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sets = TALLIES
+        .iter()
+        .map(|c| format!("{c} = c.{c} + d.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "WITH d{j} AS (SELECT {fields} FROM jsonb_array_elements($1::jsonb) r), \
+         u{j} AS (UPDATE rollup_cells c SET {sets} FROM d{j} d WHERE c.cell_key = {key} \
+         RETURNING c.cell_key) {MAIN_MARK} \
+         INSERT INTO rollup_cells ({CELL_COLUMNS}) SELECT {CELL_COLUMNS} FROM d{j} d \
+         WHERE {key} NOT IN (SELECT cell_key FROM u{j}) ON CONFLICT (cell_key) {CELL_ADD}"
+    )
+}
+
+/// Delta rows as the JSON array [`pg_cells_write`] takes: one array per row, in
+/// [`CELL_COLUMNS`] order. Written directly (no intermediate JSON values): this runs for
+/// every event written.
+pub(crate) fn pg_cells_json<'a>(
+    rows: impl IntoIterator<Item = (&'a CellKey, &'a str, &'a CellTally)>,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("[");
+    for (i, (k, sens, t)) in rows.into_iter().enumerate() {
+        out.push_str(if i == 0 { "[" } else { ",[" });
+        for text in [&k.unit_kind, &k.unit, &k.grain] {
+            push_json_str(&mut out, text);
+            out.push(',');
+        }
+        let _ = write!(out, "\"{}\",", k.period.format("%Y-%m-%d"));
+        for text in [&k.event_type, &k.poc, &k.perp, &k.victim] {
+            push_json_str(&mut out, text);
+            out.push(',');
+        }
+        push_json_str(&mut out, sens);
+        for n in [
+            t.events,
+            t.killed,
+            t.civilians_killed,
+            t.injured,
+            t.abducted,
+            t.civilian_harm,
+            t.lat_e6,
+            t.lon_e6,
+            t.located,
+        ] {
+            let _ = write!(out, ",{n}");
+        }
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// Appends `s` as a JSON string.
+fn push_json_str(out: &mut String, s: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
 
 /// The bind arguments of one delta row, in [`CELL_COLUMNS`] order.
 pub(crate) fn cell_args(
@@ -379,5 +509,42 @@ impl RollupSlot {
         if let Ok(mut g) = self.0.write() {
             *g = Some(c);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_json_is_json_whatever_the_labels() {
+        let key = CellKey {
+            unit_kind: "admin2".into(),
+            unit: "Ségou/Ma\"cina\\ \n\u{1}".into(),
+            grain: "month".into(),
+            period: NaiveDate::from_ymd_opt(2019, 3, 1).unwrap(),
+            event_type: "vac".into(),
+            poc: "4a".into(),
+            perp: FACET_ALL.into(),
+            victim: FACET_NONE.into(),
+        };
+        let t = CellTally {
+            events: 1,
+            killed: -3,
+            lat_e6: 14_123_456,
+            ..CellTally::default()
+        };
+        let json = pg_cells_json([(&key, "restricted", &t), (&key, "public", &t)]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let row = &v[0];
+        assert_eq!(v.as_array().unwrap().len(), 2);
+        assert_eq!(row.as_array().unwrap().len(), CELL_NCOLS);
+        assert_eq!(row[1], serde_json::json!(key.unit));
+        assert_eq!(row[3], "2019-03-01");
+        assert_eq!(row[8], "restricted");
+        assert_eq!(row[9], 1);
+        assert_eq!(row[10], -3);
+        assert_eq!(row[15], 14_123_456);
+        assert_eq!(v[1][8], "public");
     }
 }
