@@ -848,7 +848,8 @@ macro_rules! impl_store {
                 // One statement of constant text, however many cells.
                 if !rows.is_empty() {
                     let json = pg_cells_json(rows.iter().map(|((k, s), t)| (k, s.as_str(), t)));
-                    out.push((pg_cells_write(0), vec![Arg::Text(json)]));
+                    let update_first = rows.len() <= $crate::rollup::PG_UPDATE_FIRST_MAX;
+                    out.push((pg_cells_write(0, update_first), vec![Arg::Text(json)]));
                 }
                 return out;
             }

@@ -22,7 +22,7 @@
 //! [`Store::rebuild_rollups`](crate::Store::rebuild_rollups) recomputes them. A rebuild
 //! gives the same numbers as incremental maintenance (tested on both backends).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use veille_model::{Event, Sensitivity};
 
@@ -248,14 +248,28 @@ pub fn pg_cell_key(p: &str) -> String {
     .join(" || E'\\x1f' || ")
 }
 
+/// Above this many delta rows (imports, rebuilds: mostly new cells) the PostgreSQL write
+/// is a plain upsert ([`pg_cells_write`] with `update_first` false).
+pub(crate) const PG_UPDATE_FIRST_MAX: usize = 2_000;
+
 /// Adds delta rows to the cells on PostgreSQL, in one statement whose text never changes
-/// (so the server keeps its plan): the rows come as one JSON parameter
-/// ([`pg_cells_json`]). Cells that exist are updated through the one-column key; only
-/// the others go through an upsert. A 9-text-column upsert cost about 20 µs a row, the
-/// keyed update about 12 µs, and a revision changes some 30 cells. `j` names the
-/// statement's `WITH` parts (unique per chained statement, see
+/// (so the server keeps its plan): the rows come as one `jsonb` parameter
+/// ([`pg_cells_json`]). With `update_first`, cells that exist are updated through the
+/// one-column key and only the others go through an upsert: a 9-text-column upsert cost
+/// about 20 µs a row, the keyed update about 12 µs, and a revision changes some 30 cells.
+/// Without it (bulk writes, where most cells are new) every row is upserted on the key.
+/// `j` names the statement's `WITH` parts (unique per chained statement, see
 /// [`crate::common::chain_dollar_statements`]).
-pub(crate) fn pg_cells_write(j: usize) -> String {
+pub(crate) fn pg_cells_write(j: usize, update_first: bool) -> String {
+    if j == 0 && update_first {
+        // What every single-event write sends: built once.
+        static FIRST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        return FIRST.get_or_init(|| build_pg_cells_write(0, true)).clone();
+    }
+    build_pg_cells_write(j, update_first)
+}
+
+fn build_pg_cells_write(j: usize, update_first: bool) -> String {
     use crate::common::MAIN_MARK;
     let key = pg_cell_key("d.");
     const TALLIES: [&str; 9] = [
@@ -281,17 +295,24 @@ pub(crate) fn pg_cells_write(j: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let rows = format!("SELECT {fields} FROM jsonb_array_elements($1::jsonb) r");
+    if !update_first {
+        return format!(
+            "INSERT INTO rollup_cells ({CELL_COLUMNS}) {rows} ON CONFLICT (cell_key) {CELL_ADD}"
+        );
+    }
     let sets = TALLIES
         .iter()
         .map(|c| format!("{c} = c.{c} + d.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "WITH d{j} AS (SELECT {fields} FROM jsonb_array_elements($1::jsonb) r), \
+        "WITH d{j} AS ({rows}), \
          u{j} AS (UPDATE rollup_cells c SET {sets} FROM d{j} d WHERE c.cell_key = {key} \
          RETURNING c.cell_key) {MAIN_MARK} \
          INSERT INTO rollup_cells ({CELL_COLUMNS}) SELECT {CELL_COLUMNS} FROM d{j} d \
-         WHERE {key} NOT IN (SELECT cell_key FROM u{j}) ON CONFLICT (cell_key) {CELL_ADD}"
+         WHERE NOT EXISTS (SELECT 1 FROM u{j} u WHERE u.cell_key = {key}) \
+         ON CONFLICT (cell_key) {CELL_ADD}"
     )
 }
 
@@ -309,7 +330,8 @@ pub(crate) fn pg_cells_json<'a>(
             push_json_str(&mut out, text);
             out.push(',');
         }
-        let _ = write!(out, "\"{}\",", k.period.format("%Y-%m-%d"));
+        let p = k.period;
+        let _ = write!(out, "\"{:04}-{:02}-{:02}\",", p.year(), p.month(), p.day());
         for text in [&k.event_type, &k.poc, &k.perp, &k.victim] {
             push_json_str(&mut out, text);
             out.push(',');
@@ -546,5 +568,13 @@ mod tests {
         assert_eq!(row[10], -3);
         assert_eq!(row[15], 14_123_456);
         assert_eq!(v[1][8], "public");
+        // The `total` cells' period is the earliest date: written as every other path does.
+        let total = CellKey {
+            period: NaiveDate::MIN,
+            ..key
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&pg_cells_json([(&total, "public", &t)])).unwrap();
+        assert_eq!(v[0][3], NaiveDate::MIN.format("%Y-%m-%d").to_string());
     }
 }
