@@ -94,6 +94,21 @@ impl CellTally {
         self.located += sign * o.located;
     }
 
+    /// The counts in [`CELL_COLUMNS`] order (after the key columns).
+    pub fn counts(&self) -> [i64; 9] {
+        [
+            self.events,
+            self.killed,
+            self.civilians_killed,
+            self.injured,
+            self.abducted,
+            self.civilian_harm,
+            self.lat_e6,
+            self.lon_e6,
+            self.located,
+        ]
+    }
+
     /// True when every count is zero.
     pub fn is_zero(&self) -> bool {
         *self == CellTally::default()
@@ -337,17 +352,7 @@ pub(crate) fn pg_cells_json<'a>(
             out.push(',');
         }
         push_json_str(&mut out, sens);
-        for n in [
-            t.events,
-            t.killed,
-            t.civilians_killed,
-            t.injured,
-            t.abducted,
-            t.civilian_harm,
-            t.lat_e6,
-            t.lon_e6,
-            t.located,
-        ] {
+        for n in t.counts() {
             let _ = write!(out, ",{n}");
         }
         out.push(']');
@@ -380,7 +385,7 @@ pub(crate) fn cell_args(
     t: &CellTally,
 ) -> Vec<crate::common::Arg> {
     use crate::common::Arg;
-    vec![
+    let mut args = vec![
         Arg::Text(key.unit_kind.clone()),
         Arg::Text(key.unit.clone()),
         Arg::Text(key.grain.clone()),
@@ -390,16 +395,9 @@ pub(crate) fn cell_args(
         Arg::Text(key.perp.clone()),
         Arg::Text(key.victim.clone()),
         Arg::Text(sensitivity.to_string()),
-        Arg::I64(t.events),
-        Arg::I64(t.killed),
-        Arg::I64(t.civilians_killed),
-        Arg::I64(t.injured),
-        Arg::I64(t.abducted),
-        Arg::I64(t.civilian_harm),
-        Arg::I64(t.lat_e6),
-        Arg::I64(t.lon_e6),
-        Arg::I64(t.located),
-    ]
+    ];
+    args.extend(t.counts().map(Arg::I64));
+    args
 }
 
 /// Cells from the JSON array the `rollup_cells` read aggregates them into.
