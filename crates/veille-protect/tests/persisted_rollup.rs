@@ -268,19 +268,26 @@ both!(
     postgres_persisted_rollups_follow_every_write
 );
 
-/// PostgreSQL: rewriting the cells in key order (what `settle` does after bulk writes
-/// when the table is mostly empty space) keeps every cell, and writes go on after it.
-#[tokio::test]
-async fn postgres_compacted_cells_are_the_same_cells() {
-    let Some(url) = common::pg_url() else {
-        return;
-    };
-    let schema = format!("vt_compact_{}", std::process::id());
+/// A PostgreSQL store in its own schema (`prefix` + process id), rollups attached, the
+/// 1,000-row GED sample imported; `None` without a test database.
+async fn pg_with_sample(prefix: &str) -> Option<veille_store::PgStore> {
+    let url = common::pg_url()?;
+    let schema = format!("{prefix}{}", std::process::id());
     let pg = veille_store::PgStore::connect_in_schema(&url, &schema)
         .await
         .unwrap();
     pg.attach_rollups(contributor());
     import(&pg, &ged("ged231_sample1000_mali.csv")).await;
+    Some(pg)
+}
+
+/// PostgreSQL: rewriting the cells in key order (what `settle` does after bulk writes
+/// when the table is mostly empty space) keeps every cell, and writes go on after it.
+#[tokio::test]
+async fn postgres_compacted_cells_are_the_same_cells() {
+    let Some(pg) = pg_with_sample("vt_compact_").await else {
+        return;
+    };
     let before = pg.rollup_cells(&RollupQuery::default()).await.unwrap();
     assert!(before.len() > 100, "{} cells", before.len());
     pg.compact_rollup_cells().await.unwrap();
@@ -299,15 +306,9 @@ async fn postgres_compacted_cells_are_the_same_cells() {
 /// it, new cells upserted) keep the cells equal to a rebuild.
 #[tokio::test]
 async fn postgres_cell_key_matches_its_generated_column() {
-    let Some(url) = common::pg_url() else {
+    let Some(pg) = pg_with_sample("vt_cellkey_").await else {
         return;
     };
-    let schema = format!("vt_cellkey_{}", std::process::id());
-    let pg = veille_store::PgStore::connect_in_schema(&url, &schema)
-        .await
-        .unwrap();
-    pg.attach_rollups(contributor());
-    import(&pg, &ged("ged231_sample1000_mali.csv")).await;
     let sql = format!(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE cell_key IS DISTINCT FROM ({})) \
          FROM rollup_cells",

@@ -849,7 +849,7 @@ macro_rules! impl_store {
                 if !rows.is_empty() {
                     let json = pg_cells_json(rows.iter().map(|((k, s), t)| (k, s.as_str(), t)));
                     let update_first = rows.len() <= $crate::rollup::PG_UPDATE_FIRST_MAX;
-                    out.push((pg_cells_write(0, update_first), vec![Arg::Text(json)]));
+                    out.push((pg_cells_write(update_first).to_string(), vec![Arg::Text(json)]));
                 }
                 return out;
             }

@@ -95,7 +95,7 @@ impl CellTally {
     }
 
     /// The counts in [`CELL_COLUMNS`] order (after the key columns).
-    pub fn counts(&self) -> [i64; 9] {
+    pub fn counts(&self) -> [i64; CELL_NCOUNTS] {
         [
             self.events,
             self.killed,
@@ -217,6 +217,9 @@ pub(crate) fn add_cells(
 /// Number of columns of one `rollup_cells` row.
 pub(crate) const CELL_NCOLS: usize = 18;
 
+/// Number of those that are counts ([`CellTally::counts`]), after the key columns.
+pub const CELL_NCOUNTS: usize = 9;
+
 /// `rollup_cells` columns in insert order.
 pub(crate) const CELL_COLUMNS: &str = "unit_kind, unit, grain, period, event_type, poc, perp, \
      victim, sensitivity, events, killed, civilians_killed, injured, abducted, civilian_harm, \
@@ -273,39 +276,32 @@ pub(crate) const PG_UPDATE_FIRST_MAX: usize = 2_000;
 /// one-column key and only the others go through an upsert: a 9-text-column upsert cost
 /// about 20 µs a row, the keyed update about 12 µs, and a revision changes some 30 cells.
 /// Without it (bulk writes, where most cells are new) every row is upserted on the key.
-/// `j` names the statement's `WITH` parts (unique per chained statement, see
-/// [`crate::common::chain_dollar_statements`]).
-pub(crate) fn pg_cells_write(j: usize, update_first: bool) -> String {
-    if j == 0 && update_first {
-        // What every single-event write sends: built once.
-        static FIRST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        return FIRST.get_or_init(|| build_pg_cells_write(0, true)).clone();
+/// Its `WITH` parts are hoisted when it is chained after the facts' writes
+/// ([`crate::common::chain_dollar_statements`]). Both texts are built once.
+pub(crate) fn pg_cells_write(update_first: bool) -> &'static str {
+    static TEXTS: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let [plain, keyed] =
+        TEXTS.get_or_init(|| [build_pg_cells_write(false), build_pg_cells_write(true)]);
+    if update_first {
+        keyed
+    } else {
+        plain
     }
-    build_pg_cells_write(j, update_first)
 }
 
-fn build_pg_cells_write(j: usize, update_first: bool) -> String {
+fn build_pg_cells_write(update_first: bool) -> String {
     use crate::common::MAIN_MARK;
-    let key = pg_cell_key("d.");
-    const TALLIES: [&str; 9] = [
-        "events",
-        "killed",
-        "civilians_killed",
-        "injured",
-        "abducted",
-        "civilian_harm",
-        "lat_e6",
-        "lon_e6",
-        "located",
-    ];
-    let fields = CELL_COLUMNS
-        .split(", ")
+    // The key columns come first in CELL_COLUMNS, the counts after them.
+    let columns: Vec<&str> = CELL_COLUMNS.split(", ").collect();
+    let counts = &columns[CELL_NCOLS - CELL_NCOUNTS..];
+    let fields = columns
+        .iter()
         .enumerate()
         .map(|(i, c)| {
-            if TALLIES.contains(&c) {
-                format!("(r->>{i})::int8 AS {c}")
-            } else {
+            if i < CELL_NCOLS - CELL_NCOUNTS {
                 format!("r->>{i} AS {c}")
+            } else {
+                format!("(r->>{i})::int8 AS {c}")
             }
         })
         .collect::<Vec<_>>()
@@ -316,17 +312,18 @@ fn build_pg_cells_write(j: usize, update_first: bool) -> String {
             "INSERT INTO rollup_cells ({CELL_COLUMNS}) {rows} ON CONFLICT (cell_key) {CELL_ADD}"
         );
     }
-    let sets = TALLIES
+    let key = pg_cell_key("d.");
+    let sets = counts
         .iter()
         .map(|c| format!("{c} = c.{c} + d.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "WITH d{j} AS ({rows}), \
-         u{j} AS (UPDATE rollup_cells c SET {sets} FROM d{j} d WHERE c.cell_key = {key} \
+        "WITH d AS ({rows}), \
+         u AS (UPDATE rollup_cells c SET {sets} FROM d WHERE c.cell_key = {key} \
          RETURNING c.cell_key) {MAIN_MARK} \
-         INSERT INTO rollup_cells ({CELL_COLUMNS}) SELECT {CELL_COLUMNS} FROM d{j} d \
-         WHERE NOT EXISTS (SELECT 1 FROM u{j} u WHERE u.cell_key = {key}) \
+         INSERT INTO rollup_cells ({CELL_COLUMNS}) SELECT {CELL_COLUMNS} FROM d \
+         WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.cell_key = {key}) \
          ON CONFLICT (cell_key) {CELL_ADD}"
     )
 }
